@@ -1,0 +1,51 @@
+import path from 'node:path';
+import type { AgentDescriptor } from './types.js';
+import { objectAt, parseJsonObject, stringifyJson } from './json-merge.js';
+
+export const claude: AgentDescriptor = {
+  name: 'claude',
+  displayName: 'Claude Code',
+  npmPackage: '@anthropic-ai/claude-code',
+  binary: 'claude',
+  minNode: 18,
+  versionArg: 'CLAUDE_CODE_VERSION',
+  image: 'launch-agent/claude',
+  keychainItem: 'Claude Code-credentials',
+  authLocations(host) {
+    const join = host.platform === 'win32' ? path.win32.join : path.posix.join;
+    const override = host.env.CLAUDE_CONFIG_DIR;
+    const dir = override || join(host.homedir, '.claude');
+    const via = override ? 'CLAUDE_CONFIG_DIR' : undefined;
+    return [
+      { hostPath: join(dir, '.credentials.json'), homePath: '.claude/.credentials.json', kind: 'file', credentialFiles: ['.'], ...(via ? { via } : {}) },
+      { hostPath: join(dir, 'settings.json'), homePath: '.claude/settings.json', kind: 'file', credentialFiles: [], ...(via ? { via } : {}) },
+      { hostPath: join(dir, 'CLAUDE.md'), homePath: '.claude/CLAUDE.md', kind: 'file', credentialFiles: [], ...(via ? { via } : {}) },
+      {
+        hostPath: override ? join(override, '.claude.json') : join(host.homedir, '.claude.json'),
+        homePath: '.claude.json',
+        kind: 'file',
+        credentialFiles: [],
+        ...(via ? { via } : {}),
+      },
+    ];
+  },
+  tokenEnv: ['CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_API_KEY'],
+  containerEnv: { DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
+  interactive: ['claude', '--dangerously-skip-permissions'],
+  headless: (prompt) => ['claude', '-p', prompt, '--dangerously-skip-permissions'],
+  seeds: [
+    {
+      homePath: '.claude.json',
+      merge(existing) {
+        const config = parseJsonObject(existing, '.claude.json');
+        config.hasCompletedOnboarding = true;
+        config.bypassPermissionsModeAccepted = true;
+        const projects = objectAt(config, 'projects');
+        const workspace = objectAt(projects, '/workspace');
+        workspace.hasTrustDialogAccepted = true;
+        workspace.hasCompletedProjectOnboarding = true;
+        return stringifyJson(config);
+      },
+    },
+  ],
+};

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import type { AgentDescriptor } from './types.js';
+import { objectAt, parseJsonObject, stringifyJson } from './json-merge.js';
+
+export const gemini: AgentDescriptor = {
+  name: 'gemini',
+  displayName: 'Gemini CLI',
+  npmPackage: '@google/gemini-cli',
+  binary: 'gemini',
+  minNode: 20,
+  versionArg: 'GEMINI_CLI_VERSION',
+  image: 'launch-agent/gemini',
+  authLocations(host) {
+    const join = host.platform === 'win32' ? path.win32.join : path.posix.join;
+    const override = host.env.GEMINI_CLI_HOME;
+    const dir = join(override || host.homedir, '.gemini');
+    const via = override ? { via: 'GEMINI_CLI_HOME' } : {};
+    return [
+      { hostPath: join(dir, 'oauth_creds.json'), homePath: '.gemini/oauth_creds.json', kind: 'file', credentialFiles: ['.'], ...via },
+      { hostPath: join(dir, 'google_accounts.json'), homePath: '.gemini/google_accounts.json', kind: 'file', credentialFiles: [], ...via },
+      { hostPath: join(dir, 'settings.json'), homePath: '.gemini/settings.json', kind: 'file', credentialFiles: [], ...via },
+      { hostPath: join(dir, 'GEMINI.md'), homePath: '.gemini/GEMINI.md', kind: 'file', credentialFiles: [], ...via },
+    ];
+  },
+  tokenEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+  containerEnv: { GEMINI_CLI_TRUST_WORKSPACE: 'true' },
+  interactive: ['gemini', '--approval-mode=yolo'],
+  headless: (prompt) => ['gemini', '-p', prompt, '--approval-mode=yolo'],
+  seeds: [
+    {
+      homePath: '.gemini/settings.json',
+      merge(existing) {
+        const settings = parseJsonObject(existing, '.gemini/settings.json');
+        const security = objectAt(settings, 'security');
+        const folderTrust = objectAt(security, 'folderTrust');
+        if (folderTrust.enabled === undefined) folderTrust.enabled = false;
+        return stringifyJson(settings);
+      },
+    },
+    {
+      homePath: '.gemini/trustedFolders.json',
+      merge(existing) {
+        const trusted = parseJsonObject(existing, '.gemini/trustedFolders.json');
+        trusted['/workspace'] = 'TRUST_FOLDER';
+        return stringifyJson(trusted);
+      },
+    },
+  ],
+};

@@ -1,0 +1,48 @@
+import type { HostFacts } from '../config/paths.js';
+
+export type AgentName = 'claude' | 'codex' | 'copilot' | 'gemini';
+
+/** One host login location: a file or directory, found through the agent's env override or its default. */
+export interface AuthLocation {
+  /** Absolute path on the host. */
+  hostPath: string;
+  /** Path relative to the agent's home in the container, e.g. `.claude/.credentials.json`. */
+  homePath: string;
+  kind: 'file' | 'dir';
+  /**
+   * Files holding refresh tokens: symlinked (not copied) into the home, and the only files
+   * `--auth rw` mounts read-write. Paths are relative to `homePath` for a dir.
+   */
+  credentialFiles: string[];
+  /** Shown by doctor: which env var moved it, if any. */
+  via?: string;
+}
+
+export interface AgentDescriptor {
+  name: AgentName;
+  displayName: string;
+  npmPackage: string;
+  binary: string;
+  minNode: number;
+  /** Build argument choosing the npm version in images/agents. */
+  versionArg: string;
+  /** Per-agent image, `launch-agent/<name>`. */
+  image: string;
+  /** Host login locations for this OS (env overrides applied). */
+  authLocations(host: HostFacts): AuthLocation[];
+  /** macOS keychain item holding the login, if the agent uses one. */
+  keychainItem?: string;
+  /** Env vars that log the agent in, in precedence order (read from the secrets file). */
+  tokenEnv: string[];
+  /** Env set in the container for this agent (non-secret only). */
+  containerEnv: Record<string, string>;
+  /** Interactive command in /workspace. */
+  interactive: string[];
+  /** Headless command for `--prompt TEXT`. */
+  headless(prompt: string): string[];
+  /**
+   * First-run seeds: files (relative to the home) merged so the agent starts without
+   * onboarding or folder-trust prompts. `existing` is the file's current text, if any.
+   */
+  seeds: Array<{ homePath: string; merge(existing: string | undefined): string }>;
+}

@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerDoctor } from './doctor.js';
+
+/** One line per command; each command file declares its flags and lazily imports the core. */
+export function registerCommands(program: Command): void {
+  registerDoctor(program);
+}

@@ -1,0 +1,55 @@
+import type { Engine } from '../docker/engine.js';
+import { Logger } from './logger.js';
+import { Progress } from './progress.js';
+
+export interface CommonOptions {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** What every command gets: output rules, a lazily connected engine, progress. */
+export class CliContext {
+  readonly logger: Logger;
+  readonly json: boolean;
+  #engine: Promise<Engine> | undefined;
+
+  constructor(options: CommonOptions) {
+    this.json = options.json ?? false;
+    this.logger = new Logger({ verbose: options.verbose ?? false, json: this.json });
+  }
+
+  /** Connects on first use; dockerode is only loaded by commands that need an engine. */
+  engine(): Promise<Engine> {
+    this.#engine ??= (async () => {
+      const { resolveEndpoint } = await import('../docker/connect.js');
+      const { DockerodeEngine } = await import('../docker/dockerode-engine.js');
+      const { LaunchError, messageOf } = await import('../errors.js');
+      try {
+        return new DockerodeEngine(resolveEndpoint());
+      } catch (error) {
+        throw new LaunchError('ENGINE_UNREACHABLE', messageOf(error), {
+          hint: 'fix DOCKER_HOST or the docker context, or unset them to use the default socket',
+          cause: error,
+        });
+      }
+    })();
+    return this.#engine;
+  }
+
+  progress(): Progress {
+    return new Progress(this.logger);
+  }
+
+  /** stdout is the contract: one JSON document with `--json`, else the human text. */
+  print(data: unknown, human: () => string): void {
+    if (this.json) process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    else {
+      const text = human();
+      if (text !== '') process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    }
+  }
+}
+
+export function addCommonOptions<T extends { option(flags: string, description: string): T }>(command: T): T {
+  return command.option('--json', 'print one JSON document on stdout').option('--verbose', 'log details and timings on stderr');
+}

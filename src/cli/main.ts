@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ExitCode, isLaunchError, messageOf } from '../errors.js';
+import { registerCommands } from './commands/index.js';
+
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('launch-agent')
+    .description('Put an AI coding agent into a fresh, isolated container holding a copy of a repository.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  registerCommands(program);
+  return program;
+}
+
+/** The single error boundary: every failure is printed here and becomes the exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  const wantsJson = argv.includes('--json');
+  const verbose = argv.includes('--verbose');
+  try {
+    await program.parseAsync(argv);
+    if (process.exitCode === undefined) process.exitCode = ExitCode.ok;
+  } catch (error) {
+    process.exitCode = report(error, { json: wantsJson, verbose });
+  }
+}
+
+function report(error: unknown, options: { json: boolean; verbose: boolean }): number {
+  if (error instanceof CommanderError) {
+    // commander already printed help/version or its own usage message.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      return ExitCode.ok;
+    }
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (isLaunchError(error)) {
+    if (options.json) {
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(error.details ?? {}) } }, null, 2)}\n`,
+      );
+    }
+    process.stderr.write(`error: ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    if (options.verbose && error.cause) process.stderr.write(`cause: ${stackOf(error.cause)}\n`);
+    return error.exitCode;
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: messageOf(error) } }, null, 2)}\n`);
+  }
+  process.stderr.write(`error: internal error: ${messageOf(error)}\n`);
+  if (options.verbose) process.stderr.write(`${stackOf(error)}\n`);
+  else process.stderr.write('hint: rerun with --verbose for the stack, and report it if it persists\n');
+  return ExitCode.failure;
+}
+
+function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

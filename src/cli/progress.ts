@@ -1,0 +1,59 @@
+import ora, { type Ora } from 'ora';
+import type { Logger } from './logger.js';
+
+/** Progress callback the core accepts; it never knows about spinners. */
+export type ProgressFn = (event: ProgressEvent) => void;
+
+export interface ProgressEvent {
+  /** Short step id, e.g. `images`, `create`, `copy`. */
+  step: string;
+  message: string;
+  /** `done` closes the step; `update` changes its text. */
+  state?: 'start' | 'update' | 'done' | 'fail';
+}
+
+/**
+ * A spinner on stderr when it is a TTY and not `--json`; otherwise one plain line per step
+ * start/end in `--verbose` mode and nothing else. With `--verbose` each step reports its time.
+ */
+export class Progress implements Disposable {
+  readonly #logger: Logger;
+  readonly #spinner: Ora | undefined;
+  #step: string | undefined;
+  #started = 0;
+
+  constructor(logger: Logger, options: { interactive?: boolean } = {}) {
+    this.#logger = logger;
+    const interactive = options.interactive ?? (Boolean(process.stderr.isTTY) && !logger.json);
+    this.#spinner = interactive ? ora({ stream: process.stderr, discardStdin: false }) : undefined;
+  }
+
+  readonly report: ProgressFn = (event) => {
+    const text = this.#logger.mask(event.message);
+    const state = event.state ?? 'update';
+    if (state === 'start' || (this.#step !== event.step && state === 'update')) {
+      this.#step = event.step;
+      this.#started = performance.now();
+      if (this.#spinner) this.#spinner.start(text);
+      else this.#logger.debug(`${event.step}: ${text}`);
+      return;
+    }
+    if (state === 'update') {
+      if (this.#spinner) this.#spinner.text = text;
+      return;
+    }
+    const ms = Math.round(performance.now() - this.#started);
+    const suffix = this.#logger.verbose ? ` (${ms} ms)` : '';
+    if (this.#spinner) {
+      if (state === 'done') this.#spinner.succeed(`${text}${suffix}`);
+      else this.#spinner.fail(text);
+    } else if (state === 'done') {
+      this.#logger.debug(`${event.step}: ${text}${suffix}`);
+    }
+    this.#step = undefined;
+  };
+
+  [Symbol.dispose](): void {
+    if (this.#spinner?.isSpinning) this.#spinner.stop();
+  }
+}

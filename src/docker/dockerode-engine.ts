@@ -1,0 +1,488 @@
+import { readFileSync } from 'node:fs';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
+import Docker from 'dockerode';
+import { LaunchError, messageOf } from '../errors.js';
+import type { EngineEndpoint } from './connect.js';
+import type {
+  BuildEvent,
+  BuildOptions,
+  ContainerDetails,
+  ContainerSpec,
+  ContainerStats,
+  ContainerSummary,
+  Engine,
+  EngineInfo,
+  ExecOptions,
+  ExecResult,
+  ExecStreamOptions,
+  ImageDetails,
+  VolumeSummary,
+} from './engine.js';
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+
+function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
+  switch (endpoint.protocol) {
+    case 'unix':
+    case 'npipe':
+      return { socketPath: endpoint.socketPath! };
+    case 'ssh':
+      return {
+        protocol: 'ssh',
+        host: endpoint.host!,
+        port: endpoint.port!,
+        ...(endpoint.username ? { username: endpoint.username } : {}),
+      };
+    case 'tcp': {
+      const tls = endpoint.tls;
+      if (!tls) return { protocol: 'http', host: endpoint.host!, port: endpoint.port! };
+      const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
+      return {
+        protocol: 'https',
+        host: endpoint.host!,
+        port: endpoint.port!,
+        ...(tls.ca ? { ca: read(tls.ca)! } : {}),
+        ...(tls.cert ? { cert: read(tls.cert)! } : {}),
+        ...(tls.key ? { key: read(tls.key)! } : {}),
+      };
+    }
+  }
+}
+
+interface HttpError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string };
+  reason?: string;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as HttpError | undefined)?.statusCode;
+}
+
+export class DockerodeEngine implements Engine {
+  readonly endpoint: EngineEndpoint;
+  readonly #docker: Docker;
+
+  constructor(endpoint: EngineEndpoint, docker?: Docker) {
+    this.endpoint = endpoint;
+    this.#docker = docker ?? new Docker(dockerodeOptions(endpoint));
+  }
+
+  /** Maps transport failures to ENGINE_UNREACHABLE and engine errors to ENGINE_ERROR with its message. */
+  async #call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.mapError(what, error);
+    }
+  }
+
+  mapError(what: string, error: unknown): LaunchError {
+    if (error instanceof LaunchError) return error;
+    const e = error as HttpError;
+    if (e?.code && UNREACHABLE_CODES.has(e.code)) {
+      return new LaunchError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${this.endpoint.url} (${e.code})`, {
+        hint:
+          e.code === 'EACCES'
+            ? 'add yourself to the docker group or point DOCKER_HOST at an engine you may use'
+            : 'start Docker (or Podman), or point DOCKER_HOST / docker context at a running engine; `launch-agent doctor` checks the set-up',
+        cause: error,
+        details: { endpoint: this.endpoint.url, source: this.endpoint.source },
+      });
+    }
+    const message = e?.json?.message ?? messageOf(error);
+    return new LaunchError('ENGINE_ERROR', `${what}: ${message}`, { cause: error });
+  }
+
+  async info(): Promise<EngineInfo> {
+    return this.#call('engine info', async () => {
+      const [version, info] = await Promise.all([this.#docker.version(), this.#docker.info()]);
+      const components = (version as { Components?: Array<{ Name?: string }> }).Components ?? [];
+      const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
+      const securityOptions: string[] = info.SecurityOptions ?? [];
+      return {
+        endpoint: this.endpoint.url,
+        name: podman ? 'Podman' : 'Docker',
+        version: version.Version,
+        apiVersion: version.ApiVersion,
+        storageDriver: info.Driver ?? '',
+        os: info.OperatingSystem ?? version.Os,
+        arch: version.Arch,
+        rootless: securityOptions.some((o) => o.includes('rootless')),
+      };
+    });
+  }
+
+  async inspectImage(ref: string): Promise<ImageDetails | undefined> {
+    try {
+      const image = await this.#docker.getImage(ref).inspect();
+      return {
+        id: image.Id,
+        tags: image.RepoTags ?? [],
+        created: image.Created,
+        size: image.Size,
+        labels: image.Config?.Labels ?? {},
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.mapError(`inspect image ${ref}`, error);
+    }
+  }
+
+  async listImages(labels: Record<string, string>): Promise<ImageDetails[]> {
+    return this.#call('list images', async () => {
+      const images = await this.#docker.listImages({ filters: { label: labelList(labels) } });
+      return images.map((image) => ({
+        id: image.Id,
+        tags: image.RepoTags ?? [],
+        created: new Date(image.Created * 1000).toISOString(),
+        size: image.Size,
+        labels: image.Labels ?? {},
+      }));
+    });
+  }
+
+  async buildImage(context: Readable, options: BuildOptions, onEvent?: (event: BuildEvent) => void): Promise<string> {
+    const stream = await this.#call('build image', () =>
+      this.#docker.buildImage(context as unknown as NodeJS.ReadableStream, {
+        t: options.tag,
+        ...(options.dockerfile ? { dockerfile: options.dockerfile } : {}),
+        buildargs: options.buildArgs ?? {},
+        labels: options.labels ?? {},
+        nocache: options.noCache ?? false,
+        ...(options.pull ? { pull: true } : {}),
+        rm: true,
+        forcerm: true,
+      }),
+    );
+    return new Promise<string>((resolve, reject) => {
+      let imageId: string | undefined;
+      let lastStep = '';
+      const tail: string[] = [];
+      const fail = (message: string, cause?: unknown) =>
+        reject(
+          new LaunchError('IMAGE_BUILD_FAILED', `building ${options.tag} failed at ${lastStep || 'the start'}: ${message.trim()}`, {
+            hint: 'the build output above shows the failing command; fix it or rerun with --no-cache',
+            cause,
+            details: { step: lastStep, output: tail.join('') },
+          }),
+        );
+      context.on('error', (error) => fail(messageOf(error), error));
+      this.#docker.modem.followProgress(
+        stream,
+        (error: Error | null) => {
+          if (error) return fail(messageOf(error), error);
+          if (!imageId) return fail('the engine reported no image id');
+          resolve(imageId);
+        },
+        (event: { stream?: string; error?: string; errorDetail?: { message?: string }; aux?: { ID?: string } }) => {
+          if (event.error) return; // followProgress calls onFinished with it
+          if (event.aux?.ID) {
+            imageId = event.aux.ID;
+            onEvent?.({ type: 'id', id: imageId });
+          }
+          const text = event.stream;
+          if (!text) return;
+          const step = /^Step \d+\/\d+ : .*/.exec(text.trim());
+          if (step) {
+            lastStep = step[0];
+            onEvent?.({ type: 'step', text: lastStep });
+          } else {
+            tail.push(text);
+            if (tail.length > 40) tail.shift();
+            onEvent?.({ type: 'output', text });
+          }
+          const built = /Successfully built ([0-9a-f]+)/.exec(text);
+          if (built && !imageId) imageId = built[1];
+        },
+      );
+    });
+  }
+
+  async tagImage(id: string, repo: string, tag: string): Promise<void> {
+    await this.#call(`tag ${repo}:${tag}`, () => this.#docker.getImage(id).tag({ repo, tag }));
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    try {
+      await this.#docker.getImage(ref).remove();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw this.mapError(`remove image ${ref}`, error);
+    }
+  }
+
+  async createVolume(name: string, labels: Record<string, string>): Promise<void> {
+    await this.#call(`create volume ${name}`, () => this.#docker.createVolume({ Name: name, Labels: labels }));
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.#docker.getVolume(name).remove();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw this.mapError(`remove volume ${name}`, error);
+    }
+  }
+
+  async listVolumes(labels: Record<string, string>): Promise<VolumeSummary[]> {
+    return this.#call('list volumes', async () => {
+      const result = await this.#docker.listVolumes({ filters: { label: labelList(labels) } });
+      return (result.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    });
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    return this.#call(`create container ${spec.name}`, async () => {
+      const container = await this.#docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Labels: spec.labels,
+        Env: spec.env,
+        ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+        ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+        ...(spec.user ? { User: spec.user } : {}),
+        ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
+        ...(spec.hostname ? { Hostname: spec.hostname } : {}),
+        Tty: spec.tty ?? false,
+        OpenStdin: spec.openStdin ?? false,
+        HostConfig: {
+          Mounts: spec.mounts.map((m) => ({
+            Type: m.type,
+            Source: m.source,
+            Target: m.target,
+            ReadOnly: m.readOnly ?? false,
+          })),
+          NanoCpus: spec.nanoCpus,
+          Memory: spec.memoryBytes,
+          PidsLimit: spec.pidsLimit,
+          NetworkMode: spec.network,
+          SecurityOpt: spec.securityOpt,
+          CapDrop: spec.capDrop,
+          CapAdd: spec.capAdd,
+          RestartPolicy: { Name: 'no' },
+        },
+      });
+      return container.id;
+    });
+  }
+
+  async startContainer(id: string): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).start();
+    } catch (error) {
+      if (statusOf(error) !== 304) throw this.mapError(`start ${id}`, error);
+    }
+  }
+
+  async stopContainer(id: string, timeoutSeconds = 10): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).stop({ t: timeoutSeconds });
+    } catch (error) {
+      if (statusOf(error) !== 304) throw this.mapError(`stop ${id}`, error);
+    }
+  }
+
+  async removeContainer(id: string, options: { force?: boolean } = {}): Promise<void> {
+    try {
+      await this.#docker.getContainer(id).remove({ force: options.force ?? false, v: false });
+    } catch (error) {
+      if (statusOf(error) !== 404) throw this.mapError(`remove ${id}`, error);
+    }
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerDetails | undefined> {
+    let c: Docker.ContainerInspectInfo;
+    try {
+      c = await this.#docker.getContainer(idOrName).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.mapError(`inspect ${idOrName}`, error);
+    }
+    const host = c.HostConfig;
+    return {
+      id: c.Id,
+      name: c.Name.replace(/^\//, ''),
+      image: c.Config.Image,
+      running: c.State.Running,
+      state: c.State.Status,
+      startedAt: c.State.StartedAt,
+      createdAt: c.Created,
+      labels: c.Config.Labels ?? {},
+      user: c.Config.User ?? '',
+      env: c.Config.Env ?? [],
+      mounts: (c.Mounts ?? []).map((m) => ({
+        type: m.Type,
+        source: m.Source,
+        destination: m.Destination,
+        rw: m.RW,
+        ...(m.Name ? { name: m.Name } : {}),
+      })),
+      nanoCpus: host.NanoCpus ?? 0,
+      memoryBytes: host.Memory ?? 0,
+      pidsLimit: host.PidsLimit ?? 0,
+      securityOpt: host.SecurityOpt ?? [],
+      capDrop: host.CapDrop ?? [],
+      capAdd: host.CapAdd ?? [],
+      network: host.NetworkMode ?? '',
+      restartCount: c.RestartCount,
+    };
+  }
+
+  async listContainers(options: { all?: boolean; labels: Record<string, string> }): Promise<ContainerSummary[]> {
+    return this.#call('list containers', async () => {
+      const list = await this.#docker.listContainers({
+        all: options.all ?? false,
+        filters: { label: labelList(options.labels) },
+      });
+      return list.map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? '').replace(/^\//, ''),
+        image: c.Image,
+        state: c.State,
+        status: c.Status,
+        created: c.Created,
+        labels: c.Labels ?? {},
+      }));
+    });
+  }
+
+  async putArchive(id: string, targetDir: string, tar: Readable): Promise<void> {
+    await this.#call(`copy into ${id}:${targetDir}`, async () => {
+      const failed = new Promise<never>((_, reject) => tar.once('error', reject));
+      await Promise.race([this.#docker.getContainer(id).putArchive(tar, { path: targetDir }), failed]);
+    });
+  }
+
+  async getArchive(id: string, sourcePath: string): Promise<Readable> {
+    return this.#call(`copy from ${id}:${sourcePath}`, async () => {
+      const stream = await this.#docker.getContainer(id).getArchive({ path: sourcePath });
+      return stream as unknown as Readable;
+    });
+  }
+
+  async exec(id: string, options: ExecOptions): Promise<ExecResult> {
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    const out = collector(stdout);
+    const err = collector(stderr);
+    const input = options.stdin === undefined ? undefined : streamOf(options.stdin);
+    const exitCode = await this.execStream(id, {
+      cmd: options.cmd,
+      ...(options.user ? { user: options.user } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.workingDir ? { workingDir: options.workingDir } : {}),
+      tty: false,
+      ...(input ? { stdin: input } : {}),
+      stdout: out,
+      stderr: err,
+    });
+    return { exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+  }
+
+  async execStream(id: string, options: ExecStreamOptions): Promise<number> {
+    return this.#call(`exec in ${id}`, async () => {
+      const exec = await this.#docker.getContainer(id).exec({
+        Cmd: options.cmd,
+        AttachStdin: options.stdin !== undefined,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: options.tty,
+        ...(options.user ? { User: options.user } : {}),
+        ...(options.env ? { Env: options.env } : {}),
+        ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+      });
+      const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined, Tty: options.tty });
+      if (options.tty && options.size) {
+        await exec.resize({ h: options.size.rows, w: options.size.columns }).catch(() => undefined);
+      }
+      options.onResize?.(async (size) => {
+        await exec.resize({ h: size.rows, w: size.columns }).catch(() => undefined);
+      });
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      if (options.tty) stream.pipe(options.stdout, { end: false });
+      else this.#docker.modem.demuxStream(stream, options.stdout, options.stderr);
+      if (options.stdin) {
+        options.stdin.pipe(stream);
+        // A finite stdin (a string, a file) ends: half-close so the command sees EOF.
+        options.stdin.on('end', () => (stream as unknown as { end?: () => void }).end?.());
+      }
+      await done;
+      options.stdin?.unpipe(stream);
+      const result = await exec.inspect();
+      return result.ExitCode ?? 1;
+    });
+  }
+
+  async logs(id: string, options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable }): Promise<void> {
+    await this.#call(`logs of ${id}`, async () => {
+      const container = this.#docker.getContainer(id);
+      const { Config } = await container.inspect();
+      const base = { stdout: true, stderr: true, ...(options.tail === undefined ? {} : { tail: options.tail }) };
+      if (!options.follow) {
+        const buffer = (await container.logs({ ...base, follow: false })) as Buffer;
+        if (Config.Tty) options.stdout.write(buffer);
+        else demuxBuffer(buffer, options.stdout, options.stderr);
+        return;
+      }
+      const stream = await container.logs({ ...base, follow: true });
+      await new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('error', reject);
+        if (Config.Tty) stream.pipe(options.stdout, { end: false });
+        else this.#docker.modem.demuxStream(stream, options.stdout, options.stderr);
+      });
+    });
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    return this.#call(`stats of ${id}`, async () => {
+      const s = (await this.#docker.getContainer(id).stats({ stream: false })) as Docker.ContainerStats;
+      const cpuDelta = s.cpu_stats.cpu_usage.total_usage - (s.precpu_stats.cpu_usage?.total_usage ?? 0);
+      const systemDelta = (s.cpu_stats.system_cpu_usage ?? 0) - (s.precpu_stats.system_cpu_usage ?? 0);
+      const cpus = s.cpu_stats.online_cpus ?? s.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
+      const cpuPercent = systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
+      const cache = (s.memory_stats.stats as Record<string, number> | undefined)?.inactive_file ?? 0;
+      const networks = Object.values(s.networks ?? {});
+      return {
+        cpuPercent,
+        memoryBytes: Math.max(0, (s.memory_stats.usage ?? 0) - cache),
+        memoryLimitBytes: s.memory_stats.limit ?? 0,
+        pids: (s as unknown as { pids_stats?: { current?: number } }).pids_stats?.current ?? 0,
+        networkRxBytes: networks.reduce((sum, n) => sum + n.rx_bytes, 0),
+        networkTxBytes: networks.reduce((sum, n) => sum + n.tx_bytes, 0),
+      };
+    });
+  }
+}
+
+function labelList(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+}
+
+function collector(chunks: Buffer[]): Writable {
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return sink;
+}
+
+function streamOf(input: string | Buffer): Readable {
+  const stream = new PassThrough();
+  stream.end(input);
+  return stream;
+}
+
+/** The engine's multiplexed log format: 8-byte header (stream, 0, 0, 0, size32) per frame. */
+function demuxBuffer(buffer: Buffer, stdout: Writable, stderr: Writable): void {
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const type = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    const payload = buffer.subarray(offset + 8, offset + 8 + size);
+    (type === 2 ? stderr : stdout).write(payload);
+    offset += 8 + size;
+  }
+}

@@ -1,0 +1,181 @@
+import type { Readable, Writable } from 'node:stream';
+import type { EngineEndpoint } from './connect.js';
+
+/**
+ * What the core needs from a container engine. Only `dockerode-engine.ts` implements it,
+ * so the core and its tests never see dockerode.
+ */
+export interface Engine {
+  readonly endpoint: EngineEndpoint;
+  info(): Promise<EngineInfo>;
+
+  inspectImage(ref: string): Promise<ImageDetails | undefined>;
+  listImages(labels: Record<string, string>): Promise<ImageDetails[]>;
+  /** Builds from a tar stream of the context; rejects with the failing step and the engine's message. */
+  buildImage(context: Readable, options: BuildOptions, onEvent?: (event: BuildEvent) => void): Promise<string>;
+  tagImage(id: string, repo: string, tag: string): Promise<void>;
+  removeImage(ref: string): Promise<void>;
+
+  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  listVolumes(labels: Record<string, string>): Promise<VolumeSummary[]>;
+
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
+  inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;
+  listContainers(options: { all?: boolean; labels: Record<string, string> }): Promise<ContainerSummary[]>;
+  putArchive(id: string, targetDir: string, tar: Readable): Promise<void>;
+  getArchive(id: string, sourcePath: string): Promise<Readable>;
+
+  /** Runs a command to completion and captures its output. */
+  exec(id: string, options: ExecOptions): Promise<ExecResult>;
+  /** Runs a command wired to the given streams (TTY or not); resolves with its exit code. */
+  execStream(id: string, options: ExecStreamOptions): Promise<number>;
+  logs(id: string, options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable }): Promise<void>;
+  stats(id: string): Promise<ContainerStats>;
+  resizeContainerTty?(id: string, size: TtySize): Promise<void>;
+}
+
+export interface EngineInfo {
+  endpoint: string;
+  name: 'Docker' | 'Podman';
+  version: string;
+  apiVersion: string;
+  storageDriver: string;
+  os: string;
+  arch: string;
+  rootless: boolean;
+}
+
+export interface ImageDetails {
+  id: string;
+  tags: string[];
+  created: string;
+  size: number;
+  labels: Record<string, string>;
+}
+
+export interface BuildOptions {
+  tag: string;
+  dockerfile?: string;
+  buildArgs?: Record<string, string>;
+  labels?: Record<string, string>;
+  noCache?: boolean;
+  pull?: boolean;
+}
+
+export type BuildEvent =
+  | { type: 'step'; text: string }
+  | { type: 'output'; text: string }
+  | { type: 'id'; id: string };
+
+export interface VolumeSummary {
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface MountSpec {
+  type: 'bind' | 'volume' | 'tmpfs';
+  source: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  env: string[];
+  cmd?: string[];
+  entrypoint?: string[];
+  user?: string;
+  workingDir?: string;
+  tty?: boolean;
+  openStdin?: boolean;
+  hostname?: string;
+  mounts: MountSpec[];
+  nanoCpus: number;
+  memoryBytes: number;
+  pidsLimit: number;
+  network: string;
+  securityOpt: string[];
+  capDrop: string[];
+  capAdd: string[];
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+  status: string;
+  created: number;
+  labels: Record<string, string>;
+}
+
+export interface ContainerDetails {
+  id: string;
+  name: string;
+  image: string;
+  running: boolean;
+  state: string;
+  startedAt: string;
+  createdAt: string;
+  labels: Record<string, string>;
+  user: string;
+  env: string[];
+  mounts: Array<{ type: string; source: string; destination: string; rw: boolean; name?: string }>;
+  nanoCpus: number;
+  memoryBytes: number;
+  pidsLimit: number;
+  securityOpt: string[];
+  capDrop: string[];
+  capAdd: string[];
+  network: string;
+  restartCount: number;
+}
+
+export interface ExecOptions {
+  cmd: string[];
+  user?: string;
+  env?: string[];
+  workingDir?: string;
+  /** Written to the command's stdin, then closed. */
+  stdin?: string | Buffer;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TtySize {
+  rows: number;
+  columns: number;
+}
+
+export interface ExecStreamOptions {
+  cmd: string[];
+  user?: string;
+  env?: string[];
+  workingDir?: string;
+  tty: boolean;
+  stdin?: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  size?: TtySize;
+  /** Called with a function that resizes the exec's TTY (for SIGWINCH). */
+  onResize?: (resize: (size: TtySize) => Promise<void>) => void;
+}
+
+export interface ContainerStats {
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  pids: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+}

@@ -1,0 +1,29 @@
+/** Every object we create carries these; `list`/`rm`/`prune` find ours by label, never by name. */
+export const LABEL_PREFIX = 'dev.launch-agent';
+
+export const Labels = {
+  managed: `${LABEL_PREFIX}.managed`,
+  kind: `${LABEL_PREFIX}.kind`,
+  agent: `${LABEL_PREFIX}.agent`,
+  repo: `${LABEL_PREFIX}.repo`,
+  source: `${LABEL_PREFIX}.source`,
+  hostGitDir: `${LABEL_PREFIX}.host-git-dir`,
+  branch: `${LABEL_PREFIX}.branch`,
+  volume: `${LABEL_PREFIX}.volume`,
+  version: `${LABEL_PREFIX}.version`,
+  created: `${LABEL_PREFIX}.created`,
+  image: `${LABEL_PREFIX}.image`,
+  contentHash: `${LABEL_PREFIX}.content-hash`,
+  agentVersions: `${LABEL_PREFIX}.agent-versions`,
+} as const;
+
+export type ObjectKind = 'container' | 'volume' | 'image';
+
+export function managedLabels(kind: ObjectKind, extra: Record<string, string> = {}): Record<string, string> {
+  return { [Labels.managed]: 'true', [Labels.kind]: kind, ...extra };
+}
+
+/** Engine API label filter, e.g. `["dev.launch-agent.managed=true", "dev.launch-agent.kind=container"]`. */
+export function labelFilter(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+}
