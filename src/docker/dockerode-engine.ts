@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import Docker from 'dockerode';
 import { LaunchError, messageOf } from '../errors.js';
@@ -32,19 +33,21 @@ function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
         host: endpoint.host!,
         port: endpoint.port!,
         ...(endpoint.username ? { username: endpoint.username } : {}),
+        // docker-modem only asks the ssh agent itself when DOCKER_HOST is ssh://, not for contexts.
+        ...(process.env.SSH_AUTH_SOCK ? { sshOptions: { agent: process.env.SSH_AUTH_SOCK } } : {}),
       };
     case 'tcp': {
       const tls = endpoint.tls;
       if (!tls) return { protocol: 'http', host: endpoint.host!, port: endpoint.port! };
-      const read = (file: string | undefined) => (file ? readFileSync(file) : undefined);
-      return {
-        protocol: 'https',
-        host: endpoint.host!,
-        port: endpoint.port!,
-        ...(tls.ca ? { ca: read(tls.ca)! } : {}),
-        ...(tls.cert ? { cert: read(tls.cert)! } : {}),
-        ...(tls.key ? { key: read(tls.key)! } : {}),
+      const files = {
+        ...(tls.ca ? { ca: readFileSync(tls.ca) } : {}),
+        ...(tls.cert ? { cert: readFileSync(tls.cert) } : {}),
+        ...(tls.key ? { key: readFileSync(tls.key) } : {}),
       };
+      // Without verification (DOCKER_CERT_PATH alone, SkipTLSVerify) the client certificate is
+      // still sent, but the server's is not checked: only an agent option can say so.
+      const agent = tls.verify ? {} : { agent: new https.Agent({ ...files, rejectUnauthorized: false }) };
+      return { protocol: 'https', host: endpoint.host!, port: endpoint.port!, ...files, ...agent } as Docker.DockerOptions;
     }
   }
 }
