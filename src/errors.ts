@@ -62,6 +62,11 @@ export interface LaunchErrorOptions {
   exitCode?: number;
   /** Extra machine-readable facts for `--json` error output. */
   details?: Record<string, unknown>;
+  /**
+   * The command already printed its result on stdout (e.g. doctor's report): `main.ts` adds no
+   * JSON error document, so `--json` output stays one document; the message still goes to stderr.
+   */
+  reported?: boolean;
 }
 
 /** The one error type the CLI prints without a stack: a stable code, a message and what to do. */
@@ -70,6 +75,7 @@ export class LaunchError extends Error {
   readonly exitCode: number;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown> | undefined;
+  readonly reported: boolean;
 
   constructor(code: ErrorCode, message: string, options: LaunchErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -78,6 +84,7 @@ export class LaunchError extends Error {
     this.exitCode = options.exitCode ?? defaultExitCodes[code];
     this.hint = options.hint;
     this.details = options.details;
+    this.reported = options.reported ?? false;
   }
 }
 

@@ -40,7 +40,7 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
   if (isLaunchError(error)) {
-    if (options.json) {
+    if (options.json && !error.reported) {
       process.stdout.write(
         `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(error.details ?? {}) } }, null, 2)}\n`,
       );
