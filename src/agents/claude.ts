@@ -30,6 +30,7 @@ export const claude: AgentDescriptor = {
     ];
   },
   tokenEnv: ['CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_API_KEY'],
+  longLivedToken: { env: 'CLAUDE_CODE_OAUTH_TOKEN', how: 'run `claude setup-token`' },
   containerEnv: { DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
   interactive: ['claude', '--dangerously-skip-permissions'],
   headless: (prompt) => ['claude', '-p', prompt, '--dangerously-skip-permissions'],

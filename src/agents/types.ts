@@ -34,6 +34,11 @@ export interface AgentDescriptor {
   keychainItem?: string;
   /** Env vars that log the agent in, in precedence order (read from the secrets file). */
   tokenEnv: string[];
+  /**
+   * Set when the host login holds single-use refresh tokens (a container refreshing a copy can
+   * log the host out): doctor recommends this long-lived token in the secrets file instead.
+   */
+  longLivedToken?: { env: string; how: string };
   /** Env set in the container for this agent (non-secret only). */
   containerEnv: Record<string, string>;
   /** Interactive command in /workspace. */
