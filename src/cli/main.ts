@@ -13,6 +13,8 @@ export function buildProgram(): Command {
     .description('Put an AI coding agent into a fresh, isolated container holding a copy of a repository.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .showSuggestionAfterError(true)
+    // Root options (the launch's) only before a subcommand, so `doctor --json` is doctor's.
+    .enablePositionalOptions()
     .exitOverride();
   registerCommands(program);
   return program;

@@ -1,0 +1,147 @@
+import type { AgentDescriptor } from '../../agents/types.js';
+import { hostFacts } from '../../config/paths.js';
+import { readUserDefaults } from '../../config/user-config.js';
+import { type LaunchResult, launch } from '../../core/launch.js';
+import type { AuthMode, LaunchOptions } from '../../core/plan.js';
+import { WORKSPACE } from '../../core/plan.js';
+import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/sessions/vscode.js';
+import type { Engine } from '../../docker/engine.js';
+import { LaunchError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import { packageVersion } from '../main.js';
+import type { ProgressFn } from '../progress.js';
+import { runInTerminal } from '../terminal.js';
+import { agentOf, type LaunchFlags, modeOf } from './launch.js';
+
+const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
+
+export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFlags): Promise<void> {
+  const host = hostFacts();
+  const defaults = await readUserDefaults(host);
+  const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const mode = modeOf(flags, interactive);
+  const auth = flags.auth as AuthMode;
+  if (!['ro', 'rw', 'none'].includes(auth)) {
+    throw new LaunchError('USAGE', `--auth must be ro, rw or none, got \`${flags.auth}\``);
+  }
+  const options: LaunchOptions = {
+    source,
+    agent: agentOf(flags, defaults.defaultAgent),
+    mode,
+    auth,
+    env: flags.env,
+    includeIgnored: flags.includeIgnored ?? false,
+    replace: flags.replace ?? false,
+    ...definedOnly({
+      feature: flags.branch,
+      name: flags.name,
+      image: flags.image,
+      baseImage: flags.baseImage ?? defaults.baseImage,
+      caBundle: flags.caBundle ?? defaults.caBundle,
+      cpus: flags.cpus ?? defaults.cpus,
+      memory: flags.memory ?? defaults.memory,
+      pids: flags.pids ?? defaults.pids,
+      network: flags.network ?? defaults.network,
+      secretsFile: flags.secrets,
+      prompt: flags.prompt,
+    }),
+  };
+
+  const engine = await ctx.engine();
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    ctx.logger.warn('interrupted: removing what this launch created (Ctrl-C again to quit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let result: LaunchResult;
+  {
+    using progress = ctx.progress();
+    try {
+      result = await launch(options, {
+        engine,
+        host,
+        launcherVersion: packageVersion(),
+        ensureAgentImage: (agent, opts, onProgress) => ensureAgentImage(engine, agent, opts, onProgress),
+        extraLabels: { 'devcontainer.metadata': devcontainerMetadataLabel() },
+        onProgress: progress.report,
+        warn: (message) => ctx.logger.warn(message),
+        signal: controller.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+
+  ctx.print({ ...result, vscodeUri: vscodeUri(result.name) }, () => describe(result, mode));
+  if (flags.code) {
+    const vscode = await openInVsCode(result.name, { host });
+    if (!vscode.opened)
+      ctx.logger.warn(`\`code\` is not on PATH; open VS Code with: ${vscode.command.join(' ')}`);
+  }
+
+  if (mode === 'detach') return;
+  const agent = (await import('../../agents/registry.js')).getAgent(result.agent);
+  const cmd =
+    mode === 'prompt'
+      ? agent.headless(options.prompt ?? '')
+      : mode === 'shell'
+        ? ['bash', '-l']
+        : agent.interactive;
+  const code = await runInTerminal(engine, result.id, [ENTRYPOINT, ...cmd], { workingDir: WORKSPACE });
+  if (mode === 'prompt') process.exitCode = code;
+  else if (!ctx.json)
+    process.stderr.write(
+      `\n${result.name} keeps running: \`launch-agent attach ${result.name}\` to return, \`launch-agent rm ${result.name}\` when done\n`,
+    );
+}
+
+async function ensureAgentImage(
+  engine: Engine,
+  agent: AgentDescriptor,
+  options: LaunchOptions,
+  onProgress?: ProgressFn,
+): Promise<string> {
+  if (options.image) {
+    if (!(await engine.inspectImage(options.image))) {
+      throw new LaunchError('IMAGE_MISSING', `image ${options.image} not found on the engine`, {
+        hint: 'build or pull it first, or drop --image to use launch-agent/<agent>',
+      });
+    }
+    return options.image;
+  }
+  const imagesModule = '../../core/images.js';
+  const { ensureImages } = (await import(imagesModule)) as {
+    ensureImages: (engine: Engine, options: Record<string, unknown>) => Promise<{ agentImage?: string }>;
+  };
+  const result = await ensureImages(engine, {
+    agent: agent.name,
+    ...definedOnly({ baseImage: options.baseImage, caBundle: options.caBundle, onProgress }),
+  });
+  if (!result.agentImage) throw new LaunchError('INTERNAL', `no image was made for ${agent.name}`);
+  return result.agentImage;
+}
+
+function describe(result: LaunchResult, mode: string): string {
+  const lines = [
+    `${result.name} is ready (${result.agent}, branch ${result.branch})`,
+    `  workspace  ${result.workspace.path} (volume ${result.workspace.volume}, ${result.copied.files} files)`,
+    `  push       git push  -> ${result.repo} (branch ${result.branch})`,
+  ];
+  if (mode === 'detach') {
+    lines.push(
+      `  attach     launch-agent attach ${result.name}`,
+      `  shell      launch-agent shell ${result.name}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function definedOnly<T extends Record<string, unknown>>(
+  values: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

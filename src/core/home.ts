@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import type { AgentDescriptor } from '../agents/types.js';
+import { agentGlobalGitConfig } from '../workspace/git-config.js';
+import type { OwnedTar } from '../workspace/tar.js';
+import type { LaunchPlan } from './plan.js';
+
+/** Renders one home file from what was copied from the host (undefined when absent). */
+export type HomeFileTransform = (homePath: string, existing: string | undefined) => string | undefined;
+
+/**
+ * The agent's writable home, computed on the host: copies of the host's settings merged with
+ * the first-run seeds (and MCP servers, through `transform`), the git config, and links to the
+ * read-only credential mounts. The host's own files are only read.
+ */
+export async function addHome(
+  tar: OwnedTar,
+  options: { prefix: string; agent: AgentDescriptor; plan: LaunchPlan; transform?: HomeFileTransform },
+): Promise<void> {
+  const { prefix, agent, plan } = options;
+  await tar.dir(prefix, 0o755);
+
+  const files = new Map<string, string>();
+  for (const location of plan.homeCopies) {
+    if (location.kind !== 'file') continue;
+    const text = await readFile(location.hostPath, 'utf8').catch(() => undefined);
+    if (text !== undefined) files.set(location.homePath, text);
+  }
+  for (const seed of agent.seeds) files.set(seed.homePath, seed.merge(files.get(seed.homePath)));
+  if (options.transform) {
+    for (const homePath of new Set([...files.keys()])) {
+      const next = options.transform(homePath, files.get(homePath));
+      if (next !== undefined) files.set(homePath, next);
+    }
+  }
+
+  for (const [homePath, text] of [...files.entries()].sort()) {
+    // Copies of login settings can hold tokens: readable by the agent only.
+    await tar.file(`${prefix}/${homePath}`, text, 0o600);
+  }
+  for (const link of plan.authLinks) await tar.symlink(`${prefix}/${link.homePath}`, link.target);
+  const gh = plan.authLinks.some((link) => link.homePath === '.config/gh');
+  await tar.file(`${prefix}/.gitconfig`, agentGlobalGitConfig({ ghCredentialHelper: gh }), 0o644);
+}
+
+/** /etc/passwd and /etc/group with the `agent` user moved to the given uid/gid (placed first after root). */
+export function remapAgentUser(
+  passwd: string,
+  group: string,
+  uid: number,
+  gid: number,
+): { passwd: string; group: string } {
+  const rewrite = (text: string, match: RegExp, replace: (fields: string[]) => string[]) => {
+    const lines = text.split('\n').filter((line) => line !== '');
+    const index = lines.findIndex((line) => match.test(line));
+    const fields = index >= 0 ? lines[index]!.split(':') : undefined;
+    if (index >= 0) lines.splice(index, 1);
+    const entry = replace(fields ?? []).join(':');
+    const rootIndex = lines.findIndex((line) => line.startsWith('root:'));
+    lines.splice(rootIndex + 1, 0, entry);
+    return `${lines.join('\n')}\n`;
+  };
+  return {
+    passwd: rewrite(passwd, /^agent:/, (f) => [
+      'agent',
+      f[1] ?? 'x',
+      String(uid),
+      String(gid),
+      f[4] ?? 'agent',
+      f[5] ?? '/home/agent',
+      f[6] ?? '/bin/bash',
+    ]),
+    group: rewrite(group, /^agent:/, (f) => ['agent', f[1] ?? 'x', String(gid), f[3] ?? '']),
+  };
+}

@@ -1,0 +1,59 @@
+import { LaunchError } from '../errors.js';
+
+const UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/** `4g`, `512m`, `4GiB`, `1073741824` -> bytes (binary units, as docker does). */
+export function parseMemory(value: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  const factor = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  if (!match || factor === undefined) {
+    throw new LaunchError('USAGE', `--memory must be a size such as 4g, 512m or 2GiB, got \`${value}\``);
+  }
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < 64 * 1024 ** 2) {
+    throw new LaunchError('USAGE', `--memory must be at least 64m, got \`${value}\``);
+  }
+  return bytes;
+}
+
+export function parseCpus(value: string): number {
+  const cpus = Number(value);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(cpus) || cpus <= 0) {
+    throw new LaunchError('USAGE', `--cpus must be a positive number, got \`${value}\``);
+  }
+  return Math.round(cpus * 1e9);
+}
+
+export function parsePids(value: string): number {
+  const pids = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || pids < 16) {
+    throw new LaunchError('USAGE', `--pids must be a whole number of at least 16, got \`${value}\``);
+  }
+  return pids;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value >= 10 || unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
+}

@@ -1,0 +1,222 @@
+import type { AgentDescriptor, AgentName, AuthLocation } from '../agents/types.js';
+import type { MountSpec } from '../docker/engine.js';
+import { Labels, managedLabels } from '../docker/labels.js';
+import { LaunchError } from '../errors.js';
+import type { RepoFacts } from '../git/repo.js';
+import { parseCpus, parseMemory, parsePids } from './limits.js';
+import { containerName, validateFeature } from './names.js';
+
+export type LaunchMode = 'attach' | 'detach' | 'prompt' | 'shell';
+export type AuthMode = 'ro' | 'rw' | 'none';
+
+/** Options as the user gave them (strings from flags), before validation. */
+export interface LaunchOptions {
+  source: string;
+  agent: AgentName;
+  feature?: string;
+  name?: string;
+  image?: string;
+  baseImage?: string;
+  caBundle?: string;
+  cpus?: string;
+  memory?: string;
+  pids?: string;
+  network?: string;
+  env?: string[];
+  secretsFile?: string;
+  includeIgnored?: boolean;
+  auth?: AuthMode;
+  mode: LaunchMode;
+  prompt?: string;
+  replace?: boolean;
+}
+
+/** Host facts the plan depends on; gathered by launch.ts so the plan itself stays pure. */
+export interface PlanInputs {
+  options: LaunchOptions;
+  agent: AgentDescriptor;
+  repo: RepoFacts;
+  /** The source as given: a local folder, or the URL that was cloned. */
+  source: { kind: 'local' | 'url'; value: string };
+  platform: NodeJS.Platform;
+  /** Auth locations of this agent that exist on the host. */
+  authFound: AuthLocation[];
+  /** The secrets file, when it exists. */
+  secretsFile: string | undefined;
+  launcherVersion: string;
+  now: Date;
+  /** Used as the feature when none is given. */
+  randomId: string;
+}
+
+export interface LaunchPlan {
+  name: string;
+  volume: string;
+  agent: AgentName;
+  feature: string;
+  branch: string;
+  labels: Record<string, string>;
+  mounts: MountSpec[];
+  env: string[];
+  user: { uid: number; gid: number };
+  /** Set when the repo owner is root: pushes need root-owned objects, so we keep 1000 and say so. */
+  ownerWarning: string | undefined;
+  nanoCpus: number;
+  memoryBytes: number;
+  pidsLimit: number;
+  network: string;
+  securityOpt: string[];
+  capDrop: string[];
+  /** Credential files, linked (not copied) into the home: homePath -> path in the container. */
+  authLinks: Array<{ homePath: string; target: string }>;
+  /** Files copied from the host into the home (read, merged with seeds and MCP, then written). */
+  homeCopies: AuthLocation[];
+  secretsMounted: boolean;
+  hostGitDir: string;
+}
+
+export const AUTH_ROOT = '/run/launch-agent/auth';
+export const HOST_GIT_MOUNT = '/run/launch-agent/host.git';
+export const SECRETS_MOUNT = '/run/launch-agent/secrets.env';
+export const WORKSPACE = '/workspace';
+export const HOME = '/home/agent';
+export const DEFAULT_UID = 1000;
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function planLaunch(input: PlanInputs): LaunchPlan {
+  const { options, agent, repo } = input;
+  const feature = validateFeature(options.feature ?? input.randomId);
+  const name = options.name ?? containerName(agent.name, repo.name, feature);
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+    throw new LaunchError('USAGE', `--name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, got \`${name}\``);
+  }
+  const branch = `${agent.name}/${feature}`;
+  if (repo.branches[branch] !== undefined) {
+    throw new LaunchError('USAGE', `the branch ${branch} already exists in ${repo.root}`, {
+      hint: `choose another feature with -b, or delete it on the host: git -C ${repo.root} branch -D ${branch}`,
+    });
+  }
+  const network = options.network ?? 'bridge';
+  if (network !== 'bridge' && network !== 'none') {
+    throw new LaunchError('USAGE', `--network must be bridge or none, got \`${network}\``);
+  }
+  const mode = options.mode;
+  if (mode === 'prompt' && !options.prompt?.trim()) {
+    throw new LaunchError('USAGE', '--prompt needs the text to run, got an empty string');
+  }
+  const userEnv = (options.env ?? []).map((pair) => {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    if (eq < 0 || !ENV_KEY.test(key)) {
+      throw new LaunchError('USAGE', `-e must be KEY=VALUE with KEY like MY_VAR, got \`${pair}\``, {
+        hint: 'secrets belong in the secrets file (not -e): -e values show in `docker inspect`',
+      });
+    }
+    return pair;
+  });
+
+  const { user, ownerWarning } = chooseUser(input.platform, repo.owner);
+  const volume = `${name}-workspace`;
+  const auth = options.auth ?? 'ro';
+  const mounts: MountSpec[] = [
+    { type: 'volume', source: volume, target: WORKSPACE },
+    { type: 'bind', source: repo.commonDir, target: HOST_GIT_MOUNT },
+    // Masked so nothing in the container can plant code the host will run.
+    {
+      type: 'bind',
+      source: joinHost(input.platform, repo.commonDir, 'hooks'),
+      target: `${HOST_GIT_MOUNT}/hooks`,
+      readOnly: true,
+    },
+    {
+      type: 'bind',
+      source: joinHost(input.platform, repo.commonDir, 'config'),
+      target: `${HOST_GIT_MOUNT}/config`,
+      readOnly: true,
+    },
+  ];
+  const authLinks: LaunchPlan['authLinks'] = [];
+  const homeCopies: AuthLocation[] = [];
+  if (auth !== 'none') {
+    for (const location of input.authFound) {
+      if (location.credentialFiles.length === 0) {
+        homeCopies.push(location);
+        continue;
+      }
+      const target = `${AUTH_ROOT}/${agent.name}/${location.homePath}`;
+      mounts.push({ type: 'bind', source: location.hostPath, target, readOnly: auth !== 'rw' });
+      authLinks.push({ homePath: location.homePath, target });
+    }
+  }
+  if (input.secretsFile)
+    mounts.push({ type: 'bind', source: input.secretsFile, target: SECRETS_MOUNT, readOnly: true });
+
+  const created = input.now.toISOString();
+  const labels = managedLabels('container', {
+    [Labels.agent]: agent.name,
+    [Labels.repo]: repo.name,
+    [Labels.source]: input.source.value,
+    [Labels.hostGitDir]: repo.commonDir,
+    [Labels.branch]: branch,
+    [Labels.volume]: volume,
+    [Labels.version]: input.launcherVersion,
+    [Labels.created]: created,
+  });
+  const env = [
+    `HOME=${HOME}`,
+    'USER=agent',
+    'TERM=xterm-256color',
+    `LAUNCH_AGENT_AGENT=${agent.name}`,
+    `LAUNCH_AGENT_CONTAINER=${name}`,
+    ...Object.entries(agent.containerEnv).map(([k, v]) => `${k}=${v}`),
+    ...userEnv,
+  ];
+
+  return {
+    name,
+    volume,
+    agent: agent.name,
+    feature,
+    branch,
+    labels,
+    mounts,
+    env,
+    user,
+    ownerWarning,
+    nanoCpus: parseCpus(options.cpus ?? '2'),
+    memoryBytes: parseMemory(options.memory ?? '4g'),
+    pidsLimit: parsePids(options.pids ?? '512'),
+    network,
+    securityOpt: ['no-new-privileges:true'],
+    capDrop: ['ALL'],
+    authLinks,
+    homeCopies,
+    secretsMounted: input.secretsFile !== undefined,
+    hostGitDir: repo.commonDir,
+  };
+}
+
+/**
+ * On Linux the agent takes the repo owner's UID/GID so pushed objects belong to that owner.
+ * Docker Desktop and Podman map ownership themselves, so elsewhere we keep 1000.
+ */
+export function chooseUser(
+  platform: NodeJS.Platform,
+  owner: { uid: number; gid: number },
+): { user: { uid: number; gid: number }; ownerWarning: string | undefined } {
+  if (platform !== 'linux') return { user: { uid: DEFAULT_UID, gid: DEFAULT_UID }, ownerWarning: undefined };
+  if (owner.uid === 0) {
+    return {
+      user: { uid: DEFAULT_UID, gid: DEFAULT_UID },
+      ownerWarning:
+        'the repository is owned by root: the agent runs as uid 1000 (never root), so `git push` to local needs the host repo to be writable by uid 1000',
+    };
+  }
+  return { user: owner, ownerWarning: undefined };
+}
+
+function joinHost(platform: NodeJS.Platform, dir: string, child: string): string {
+  const sep = platform === 'win32' ? '\\' : '/';
+  return dir.endsWith(sep) ? `${dir}${child}` : `${dir}${sep}${child}`;
+}
