@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import { claude } from '../../../src/agents/claude.js';
+import { codex } from '../../../src/agents/codex.js';
+import type { AuthLocation } from '../../../src/agents/types.js';
+import { chooseUser, type LaunchOptions, type PlanInputs, planLaunch } from '../../../src/core/plan.js';
+import { Labels } from '../../../src/docker/labels.js';
+import { LaunchError } from '../../../src/errors.js';
+import type { RepoFacts } from '../../../src/git/repo.js';
+
+const repo: RepoFacts = {
+  root: '/home/dev/My Repo',
+  name: 'My Repo',
+  gitDir: '/home/dev/My Repo/.git',
+  commonDir: '/home/dev/My Repo/.git',
+  head: { commit: 'a'.repeat(40), branch: 'main' },
+  originUrl: 'git@github.com:me/my-repo.git',
+  userName: 'Dev',
+  userEmail: 'dev@example.com',
+  branches: { main: 'a'.repeat(40), 'claude/old': 'b'.repeat(40) },
+  hasRemoteNamedLocal: false,
+  owner: { uid: 1234, gid: 2345 },
+};
+
+const credentials: AuthLocation = {
+  hostPath: '/home/dev/.claude/.credentials.json',
+  homePath: '.claude/.credentials.json',
+  kind: 'file',
+  credentialFiles: ['.'],
+};
+const settings: AuthLocation = {
+  hostPath: '/home/dev/.claude/settings.json',
+  homePath: '.claude/settings.json',
+  kind: 'file',
+  credentialFiles: [],
+};
+
+function inputs(options: Partial<LaunchOptions> = {}, extra: Partial<PlanInputs> = {}): PlanInputs {
+  return {
+    options: { source: '.', agent: 'claude', mode: 'detach', ...options },
+    agent: claude,
+    repo,
+    source: { kind: 'local', value: repo.root },
+    platform: 'linux',
+    authFound: [credentials, settings],
+    secretsFile: '/home/dev/.config/launch-agent/secrets.env',
+    launcherVersion: '1.2.3',
+    now: new Date('2026-11-25T10:00:00Z'),
+    randomId: 'k3x9q2',
+    ...extra,
+  };
+}
+
+function usageError(fn: () => unknown): LaunchError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(LaunchError);
+    return error as LaunchError;
+  }
+  throw new Error('expected a LaunchError');
+}
+
+describe('planLaunch', () => {
+  it('names the container <agent>-<repo>-<feature>, lowercase and docker-safe, on branch <agent>/<feature>', () => {
+    const plan = planLaunch(inputs({ feature: 'Fix-Login' }));
+    expect(plan.name).toBe('claude-my-repo-fix-login');
+    expect(plan.branch).toBe('claude/Fix-Login');
+    expect(plan.volume).toBe('claude-my-repo-fix-login-workspace');
+  });
+
+  it('uses the random id as the feature when none is given', () => {
+    const plan = planLaunch(inputs());
+    expect(plan.branch).toBe('claude/k3x9q2');
+    expect(plan.name).toBe('claude-my-repo-k3x9q2');
+  });
+
+  it('labels everything the other commands find it by', () => {
+    const plan = planLaunch(inputs({ feature: 'feat' }));
+    expect(plan.labels).toMatchObject({
+      [Labels.managed]: 'true',
+      [Labels.kind]: 'container',
+      [Labels.agent]: 'claude',
+      [Labels.repo]: 'My Repo',
+      [Labels.source]: repo.root,
+      [Labels.branch]: 'claude/feat',
+      [Labels.volume]: 'claude-my-repo-feat-workspace',
+      [Labels.version]: '1.2.3',
+      [Labels.created]: '2026-11-25T10:00:00.000Z',
+      [Labels.hostGitDir]: repo.commonDir,
+    });
+  });
+
+  it('has safe defaults: 2 CPUs, 4 GiB, 512 PIDs, no new privileges, all capabilities dropped, bridge', () => {
+    const plan = planLaunch(inputs());
+    expect(plan.nanoCpus).toBe(2e9);
+    expect(plan.memoryBytes).toBe(4 * 1024 ** 3);
+    expect(plan.pidsLimit).toBe(512);
+    expect(plan.securityOpt).toEqual(['no-new-privileges:true']);
+    expect(plan.capDrop).toEqual(['ALL']);
+    expect(plan.network).toBe('bridge');
+  });
+
+  it('takes the repo owner uid/gid on Linux, keeps 1000 for a root-owned repo and elsewhere', () => {
+    expect(planLaunch(inputs()).user).toEqual({ uid: 1234, gid: 2345 });
+    const rootOwned = chooseUser('linux', { uid: 0, gid: 0 });
+    expect(rootOwned.user).toEqual({ uid: 1000, gid: 1000 });
+    expect(rootOwned.ownerWarning).toMatch(/uid 1000/);
+    expect(chooseUser('darwin', { uid: 501, gid: 20 }).user).toEqual({ uid: 1000, gid: 1000 });
+  });
+
+  it('mounts the git dir read-write with hooks and config masked read-only', () => {
+    const plan = planLaunch(inputs());
+    expect(plan.mounts).toContainEqual({
+      type: 'bind',
+      source: repo.commonDir,
+      target: '/run/launch-agent/host.git',
+    });
+    expect(plan.mounts).toContainEqual({
+      type: 'bind',
+      source: `${repo.commonDir}/hooks`,
+      target: '/run/launch-agent/host.git/hooks',
+      readOnly: true,
+    });
+    expect(plan.mounts).toContainEqual({
+      type: 'bind',
+      source: `${repo.commonDir}/config`,
+      target: '/run/launch-agent/host.git/config',
+      readOnly: true,
+    });
+    expect(plan.mounts).toContainEqual({ type: 'volume', source: plan.volume, target: '/workspace' });
+  });
+
+  it('mounts credential files read-only and links them; copies settings; mounts the secrets file read-only', () => {
+    const plan = planLaunch(inputs());
+    const target = '/run/launch-agent/auth/claude/.claude/.credentials.json';
+    expect(plan.mounts).toContainEqual({
+      type: 'bind',
+      source: credentials.hostPath,
+      target,
+      readOnly: true,
+    });
+    expect(plan.authLinks).toEqual([{ homePath: '.claude/.credentials.json', target }]);
+    expect(plan.homeCopies).toEqual([settings]);
+    expect(plan.mounts).toContainEqual({
+      type: 'bind',
+      source: '/home/dev/.config/launch-agent/secrets.env',
+      target: '/run/launch-agent/secrets.env',
+      readOnly: true,
+    });
+  });
+
+  it('--auth rw mounts the credential file read-write; --auth none mounts no login', () => {
+    const rw = planLaunch(inputs({ auth: 'rw' }));
+    expect(rw.mounts.find((m) => m.source === credentials.hostPath)?.readOnly).toBe(false);
+    const none = planLaunch(inputs({ auth: 'none' }));
+    expect(none.mounts.some((m) => m.target.startsWith('/run/launch-agent/auth'))).toBe(false);
+    expect(none.homeCopies).toEqual([]);
+  });
+
+  it('never puts a secret into the container env; -e values are passed, agent env added', () => {
+    const plan = planLaunch(inputs({ env: ['DEBUG=1'] }));
+    expect(plan.env).toContain('DEBUG=1');
+    expect(plan.env).toContain('DISABLE_AUTOUPDATER=1');
+    expect(plan.env.join('\n')).not.toMatch(/TOKEN|API_KEY/);
+    const codexPlan = planLaunch({
+      ...inputs(),
+      agent: codex,
+      options: { source: '.', agent: 'codex', mode: 'detach' },
+    });
+    expect(codexPlan.env).toContain('CODEX_HOME=/home/agent/.codex');
+  });
+
+  it('rejects bad input with what was expected and what was given', () => {
+    expect(usageError(() => planLaunch(inputs({ memory: 'lots' }))).message).toBe(
+      '--memory must be a size such as 4g, 512m or 2GiB, got `lots`',
+    );
+    expect(usageError(() => planLaunch(inputs({ cpus: 'abc' }))).message).toBe(
+      '--cpus must be a positive number, got `abc`',
+    );
+    expect(usageError(() => planLaunch(inputs({ cpus: '0' }))).message).toMatch(/--cpus/);
+    expect(usageError(() => planLaunch(inputs({ pids: '-1' }))).message).toMatch(/--pids/);
+    expect(usageError(() => planLaunch(inputs({ network: 'host' }))).message).toMatch(
+      /--network must be bridge or none/,
+    );
+    expect(usageError(() => planLaunch(inputs({ env: ['NOEQUALS'] }))).message).toMatch(
+      /-e must be KEY=VALUE/,
+    );
+    expect(usageError(() => planLaunch(inputs({ feature: 'a..b' }))).message).toMatch(/--branch/);
+    expect(usageError(() => planLaunch(inputs({ feature: 'has space' }))).message).toMatch(/--branch/);
+    expect(usageError(() => planLaunch(inputs({ mode: 'prompt', prompt: '  ' }))).message).toMatch(
+      /--prompt/,
+    );
+    expect(usageError(() => planLaunch(inputs({ name: '-bad' }))).message).toMatch(/--name/);
+  });
+
+  it('refuses a branch that already exists on the host, naming how to go on', () => {
+    const error = usageError(() => planLaunch(inputs({ feature: 'old' })));
+    expect(error.message).toMatch(/claude\/old already exists/);
+    expect(error.hint).toMatch(/-b/);
+  });
+
+  it('accepts memory sizes docker accepts', () => {
+    expect(planLaunch(inputs({ memory: '512m' })).memoryBytes).toBe(512 * 1024 ** 2);
+    expect(planLaunch(inputs({ memory: '2GiB' })).memoryBytes).toBe(2 * 1024 ** 3);
+    expect(planLaunch(inputs({ cpus: '0.5' })).nanoCpus).toBe(5e8);
+    expect(planLaunch(inputs({ network: 'none' })).network).toBe('none');
+  });
+});
