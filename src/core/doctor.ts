@@ -1,23 +1,48 @@
-import type { Engine } from '../docker/engine.js';
-import { messageOf } from '../errors.js';
+import { agents } from '../agents/registry.js';
+import type { AgentDescriptor } from '../agents/types.js';
+import { checkEngine, checkImages } from './doctor/engine-checks.js';
+import { checkCode, checkGit } from './doctor/host-checks.js';
+import { checkLogin } from './doctor/login-checks.js';
+import { checkSecretsFile } from './doctor/secrets-check.js';
+import type { CheckStatus, DoctorCheck, DoctorDeps } from './doctor/types.js';
 
-export interface DoctorCheck {
-  name: string;
-  status: 'ok' | 'warn' | 'fail';
-  detail: string;
-  remedy?: string;
-}
+export type {
+  CheckStatus,
+  DoctorCheck,
+  DoctorDeps,
+  FileProbe,
+  ImageState,
+  RunResult,
+} from './doctor/types.js';
 
 export interface DoctorReport {
+  /** False when any check failed (the CLI then exits non-zero). */
+  ok: boolean;
+  summary: Record<CheckStatus, number>;
   checks: DoctorCheck[];
 }
 
-/** Placeholder: the foundation issue fills in every check. */
-export async function runDoctor(deps: { engine: Engine }): Promise<DoctorReport> {
-  try {
-    const info = await deps.engine.info();
-    return { checks: [{ name: 'engine', status: 'ok', detail: `${info.name} ${info.version} at ${info.endpoint}` }] };
-  } catch (error) {
-    return { checks: [{ name: 'engine', status: 'fail', detail: messageOf(error) }] };
-  }
+/**
+ * Every health check, in the order a user fixes things: engine, storage, images, git, secrets,
+ * logins, VS Code. Never throws for a failed check: failures are data with a remedy.
+ */
+export async function runDoctor(
+  deps: DoctorDeps,
+  options: { agents?: readonly AgentDescriptor[] } = {},
+): Promise<DoctorReport> {
+  // The host checks do not need the engine: run them while it connects.
+  const [engine, git, secrets, code] = await Promise.all([
+    checkEngine(deps),
+    checkGit(deps),
+    checkSecretsFile(deps),
+    checkCode(deps),
+  ]);
+  const images = engine.engine ? await checkImages(deps, engine.engine) : [];
+  const logins = await Promise.all(
+    (options.agents ?? agents).map((agent) => checkLogin(agent, deps, secrets)),
+  );
+  const checks = [...engine.checks, ...images, git, secrets.check, ...logins, code];
+  const summary: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0 };
+  for (const check of checks) summary[check.status] += 1;
+  return { ok: summary.fail === 0, summary, checks };
 }

@@ -1,15 +1,58 @@
+import chalk from 'chalk';
 import type { Command } from 'commander';
+import type { DoctorCheck, DoctorReport } from '../../core/doctor.js';
+import { LaunchError } from '../../errors.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
 
+interface DoctorOptions extends CommonOptions {
+  secrets?: string;
+}
+
 export function registerDoctor(program: Command): void {
-  addCommonOptions(program.command('doctor').description('check the engine, git, agent logins and secrets; say what to fix')).action(
-    async (options: CommonOptions) => {
-      const ctx = new CliContext(options);
-      const { runDoctor } = await import('../../core/doctor.js');
-      const engine = await ctx.engine();
-      const report = await runDoctor({ engine });
-      ctx.print(report, () => report.checks.map((c) => `${c.status.padEnd(4)} ${c.name}: ${c.detail}`).join('\n'));
-      if (report.checks.some((c) => c.status === 'fail')) process.exitCode = 1;
-    },
-  );
+  addCommonOptions(
+    program
+      .command('doctor')
+      .description('check the engine, images, git, agent logins, secrets and VS Code; say what to fix')
+      .option('--secrets <file>', 'check this secrets file instead of the default one'),
+  ).action(async (options: DoctorOptions) => {
+    const ctx = new CliContext(options);
+    const { runDoctor } = await import('../../core/doctor.js');
+    const { hostDoctorDeps } = await import('../../core/doctor/host-deps.js');
+    const report = await runDoctor(
+      hostDoctorDeps(
+        () => ctx.engine(),
+        options.secrets === undefined ? {} : { secretsFile: options.secrets },
+      ),
+    );
+    ctx.print(report, () => renderReport(report));
+    const failed = report.checks.filter((c) => c.status === 'fail');
+    if (failed.length > 0) {
+      throw new LaunchError(
+        'CHECKS_FAILED',
+        `${failed.length} check(s) failed: ${failed.map((c) => c.name).join(', ')}`,
+        {
+          hint: 'each failed check says what to do; run `launch-agent doctor` again after fixing it',
+          reported: true,
+        },
+      );
+    }
+  });
+}
+
+const marks: Record<DoctorCheck['status'], string> = {
+  ok: chalk.green('ok  '),
+  warn: chalk.yellow('warn'),
+  fail: chalk.red('FAIL'),
+};
+
+export function renderReport(report: DoctorReport): string {
+  const width = Math.max(...report.checks.map((c) => c.name.length));
+  const lines: string[] = [];
+  for (const check of report.checks) {
+    lines.push(`${marks[check.status]} ${check.name.padEnd(width)}  ${check.detail}`);
+    if (check.remedy && check.status !== 'ok') lines.push(`${' '.repeat(width + 7)}-> ${check.remedy}`);
+  }
+  const { ok, warn, fail } = report.summary;
+  lines.push('', `${ok} ok, ${warn} warning(s), ${fail} failed`);
+  return lines.join('\n');
 }

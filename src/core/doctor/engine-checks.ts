@@ -1,0 +1,172 @@
+import type { EngineEndpoint } from '../../docker/connect.js';
+import type { Engine, EngineInfo } from '../../docker/engine.js';
+import { isLaunchError, messageOf } from '../../errors.js';
+import type { DoctorCheck, DoctorDeps } from './types.js';
+
+/** Copy-on-write drivers that share layers; anything else copies them and is slow. */
+const GOOD_DRIVERS = new Set([
+  'overlay2',
+  'overlay',
+  'overlayfs',
+  'fuse-overlayfs',
+  'btrfs',
+  'zfs',
+  'stargz',
+]);
+const DEPRECATED_DRIVERS = new Set(['aufs', 'devicemapper']);
+
+export interface EngineCheckResult {
+  checks: DoctorCheck[];
+  /** Set when the engine answered, for the checks that need it. */
+  engine?: Engine;
+  info?: EngineInfo;
+}
+
+/** Engine reachable (endpoint, where it came from, Docker or Podman, versions) and its storage driver. */
+export async function checkEngine(deps: DoctorDeps): Promise<EngineCheckResult> {
+  let engine: Engine;
+  try {
+    engine = await deps.engine();
+  } catch (error) {
+    return { checks: [engineFailure(error, undefined)] };
+  }
+  let info: EngineInfo;
+  try {
+    info = await engine.info();
+  } catch (error) {
+    return { checks: [engineFailure(error, engine)] };
+  }
+  const { endpoint } = engine;
+  const check: DoctorCheck = {
+    name: 'engine',
+    status: 'ok',
+    detail: `${info.name} ${info.version} (API ${info.apiVersion}${info.rootless ? ', rootless' : ''}) at ${endpoint.url} (${endpoint.source})`,
+    facts: {
+      endpoint: endpoint.url,
+      source: endpoint.source,
+      engine: info.name,
+      version: info.version,
+      apiVersion: info.apiVersion,
+      os: info.os,
+      arch: info.arch,
+      rootless: info.rootless,
+    },
+  };
+  return { checks: [check, checkStorageDriver(info)], engine, info };
+}
+
+function engineFailure(error: unknown, engine: Engine | undefined): DoctorCheck {
+  const endpoint = engine?.endpoint;
+  const launchError = isLaunchError(error) ? error : undefined;
+  const unreachable = launchError?.code === 'ENGINE_UNREACHABLE' && endpoint !== undefined;
+  return {
+    name: 'engine',
+    status: 'fail',
+    detail: endpoint ? `${messageOf(error)}; endpoint from ${endpoint.source}` : messageOf(error),
+    remedy: unreachable
+      ? unreachableRemedy(endpoint, causeCode(launchError))
+      : (launchError?.hint ??
+        'start Docker (or Podman), or point DOCKER_HOST / the docker context at a running engine'),
+    facts: {
+      endpoint: endpoint?.url ?? null,
+      source: endpoint?.source ?? null,
+      code: launchError?.code ?? null,
+    },
+  };
+}
+
+function causeCode(error: Error | undefined): string | undefined {
+  const code = (error?.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What to do depends on where the endpoint came from: the user's variable, a context, or our default. */
+export function unreachableRemedy(endpoint: EngineEndpoint, code: string | undefined): string {
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `you may not use ${endpoint.socketPath ?? endpoint.url}: add yourself to the docker group and log in again, or point DOCKER_HOST at an engine you may use`;
+  }
+  if (endpoint.source === 'DOCKER_HOST') {
+    return `start the engine at ${endpoint.url}, or fix DOCKER_HOST (unset it to use the default socket)`;
+  }
+  if (endpoint.source.startsWith('context ')) {
+    return `start the engine of docker ${endpoint.source}, or switch with \`docker context use default\` (or DOCKER_CONTEXT)`;
+  }
+  return 'start Docker or Podman (e.g. `sudo systemctl start docker`, Docker Desktop, `podman machine start`), or set DOCKER_HOST to a running engine';
+}
+
+export function checkStorageDriver(info: EngineInfo): DoctorCheck {
+  const driver = info.storageDriver;
+  const facts = { storageDriver: driver };
+  if (GOOD_DRIVERS.has(driver)) {
+    return { name: 'storage-driver', status: 'ok', detail: driver, facts };
+  }
+  if (driver === 'vfs') {
+    return {
+      name: 'storage-driver',
+      status: 'warn',
+      detail: 'vfs copies every image layer in full: builds and launches are slow and use much disk',
+      remedy: `set the engine's storage driver to overlay2 (fuse-overlayfs when rootless)`,
+      facts,
+    };
+  }
+  if (DEPRECATED_DRIVERS.has(driver)) {
+    return {
+      name: 'storage-driver',
+      status: 'warn',
+      detail: `${driver} is deprecated and removed from current engines`,
+      remedy: `switch the engine's storage driver to overlay2`,
+      facts,
+    };
+  }
+  return {
+    name: 'storage-driver',
+    status: 'warn',
+    detail: driver
+      ? `${driver} is not a driver launch-agent is tested with`
+      : 'the engine did not name its storage driver',
+    remedy: `overlay2 is the tested driver; if launches are slow, switch to it`,
+    facts,
+  };
+}
+
+/** Each launch-agent image: present and up to date, as the images module computes it. */
+export async function checkImages(deps: DoctorDeps, engine: Engine): Promise<DoctorCheck[]> {
+  if (!deps.images) return [];
+  let states: Awaited<ReturnType<NonNullable<DoctorDeps['images']>>>;
+  try {
+    states = await deps.images(engine);
+  } catch (error) {
+    return [
+      {
+        name: 'images',
+        status: 'warn',
+        detail: `could not tell whether the images are up to date: ${messageOf(error)}`,
+        remedy: 'run `launch-agent images` to see and build them',
+      },
+    ];
+  }
+  return states.map((state): DoctorCheck => {
+    const name = `image.${state.image}`;
+    const facts = { image: state.image, present: state.present, upToDate: state.upToDate };
+    const extra = state.detail ? ` (${state.detail})` : '';
+    if (!state.present) {
+      return {
+        name,
+        status: 'warn',
+        detail: `${state.image} is not built yet${extra}; the first launch builds it`,
+        remedy: 'build it ahead of time with `launch-agent images build`',
+        facts,
+      };
+    }
+    if (!state.upToDate) {
+      return {
+        name,
+        status: 'warn',
+        detail: `${state.image} is out of date${extra}; the next launch rebuilds it`,
+        remedy: 'rebuild it ahead of time with `launch-agent images build`',
+        facts,
+      };
+    }
+    return { name, status: 'ok', detail: `${state.image} is up to date${extra}`, facts };
+  });
+}
