@@ -19,6 +19,7 @@ import type {
   ImageDetails,
   VolumeSummary,
 } from './engine.js';
+import { followBuild, followJsonStream } from './json-stream.js';
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
 
@@ -159,48 +160,19 @@ export class DockerodeEngine implements Engine {
         forcerm: true,
       }),
     );
-    return new Promise<string>((resolve, reject) => {
-      let imageId: string | undefined;
-      let lastStep = '';
-      const tail: string[] = [];
-      const fail = (message: string, cause?: unknown) =>
-        reject(
-          new LaunchError('IMAGE_BUILD_FAILED', `building ${options.tag} failed at ${lastStep || 'the start'}: ${message.trim()}`, {
-            hint: 'the build output above shows the failing command; fix it or rerun with --no-cache',
-            cause,
-            details: { step: lastStep, output: tail.join('') },
-          }),
-        );
-      context.on('error', (error) => fail(messageOf(error), error));
-      this.#docker.modem.followProgress(
-        stream,
-        (error: Error | null) => {
-          if (error) return fail(messageOf(error), error);
-          if (!imageId) return fail('the engine reported no image id');
-          resolve(imageId);
-        },
-        (event: { stream?: string; error?: string; errorDetail?: { message?: string }; aux?: { ID?: string } }) => {
-          if (event.error) return; // followProgress calls onFinished with it
-          if (event.aux?.ID) {
-            imageId = event.aux.ID;
-            onEvent?.({ type: 'id', id: imageId });
-          }
-          const text = event.stream;
-          if (!text) return;
-          const step = /^Step \d+\/\d+ : .*/.exec(text.trim());
-          if (step) {
-            lastStep = step[0];
-            onEvent?.({ type: 'step', text: lastStep });
-          } else {
-            tail.push(text);
-            if (tail.length > 40) tail.shift();
-            onEvent?.({ type: 'output', text });
-          }
-          const built = /Successfully built ([0-9a-f]+)/.exec(text);
-          if (built && !imageId) imageId = built[1];
-        },
-      );
+    return followBuild(stream as unknown as Readable, context, options.tag, onEvent);
+  }
+
+  async pullImage(ref: string, onEvent?: (event: BuildEvent) => void): Promise<void> {
+    const stream = await this.#call(`pull ${ref}`, () => this.#docker.pull(ref) as Promise<NodeJS.ReadableStream>);
+    const outcome = await followJsonStream(stream as unknown as Readable, (event) => {
+      if (event.status) onEvent?.({ type: 'output', text: `${event.id ? `${event.id}: ` : ''}${event.status}\n` });
     });
+    if (outcome.error) {
+      throw new LaunchError('ENGINE_ERROR', `pull ${ref}: ${outcome.error}`, {
+        hint: 'check the image name and that the engine can reach its registry (docker login if it is private)',
+      });
+    }
   }
 
   async tagImage(id: string, repo: string, tag: string): Promise<void> {

@@ -13,6 +13,8 @@ export interface Engine {
   listImages(labels: Record<string, string>): Promise<ImageDetails[]>;
   /** Builds from a tar stream of the context; rejects with the failing step and the engine's message. */
   buildImage(context: Readable, options: BuildOptions, onEvent?: (event: BuildEvent) => void): Promise<string>;
+  /** Pulls from the image's registry; rejects with the engine's message. */
+  pullImage(ref: string, onEvent?: (event: BuildEvent) => void): Promise<void>;
   tagImage(id: string, repo: string, tag: string): Promise<void>;
   removeImage(ref: string): Promise<void>;
 

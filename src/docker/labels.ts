@@ -15,6 +15,9 @@ export const Labels = {
   image: `${LABEL_PREFIX}.image`,
   contentHash: `${LABEL_PREFIX}.content-hash`,
   agentVersions: `${LABEL_PREFIX}.agent-versions`,
+  /** Image labels: the layer's parent image id and the base image it was built on. */
+  parent: `${LABEL_PREFIX}.parent`,
+  baseImage: `${LABEL_PREFIX}.base-image`,
 } as const;
 
 export type ObjectKind = 'container' | 'volume' | 'image';
@@ -26,4 +29,9 @@ export function managedLabels(kind: ObjectKind, extra: Record<string, string> = 
 /** Engine API label filter, e.g. `["dev.launch-agent.managed=true", "dev.launch-agent.kind=container"]`. */
 export function labelFilter(labels: Record<string, string>): string[] {
   return Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+}
+
+/** Per-agent CLI version label on images, e.g. `dev.launch-agent.agent-version.claude=2.1.0`. */
+export function agentVersionLabel(agent: string): string {
+  return `${LABEL_PREFIX}.agent-version.${agent}`;
 }

@@ -1,0 +1,144 @@
+import { type Command, Option } from 'commander';
+import { agentNames, getAgent } from '../../agents/registry.js';
+import type { AgentName } from '../../agents/types.js';
+import { LaunchError } from '../../errors.js';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+
+interface BuildFlags extends CommonOptions {
+  agent?: string;
+  all?: boolean;
+  baseImage?: string;
+  cache: boolean;
+  pull?: boolean;
+  caBundle?: string;
+  agentVersion: string[];
+  imagesDir?: string;
+}
+
+export function registerImages(program: Command): void {
+  const images = program
+    .command('images')
+    .description('build and list the agent images (base -> agents -> <agent>)');
+
+  addCommonOptions(
+    images
+      .command('build')
+      .description('build the images that are missing or stale; an up-to-date chain builds nothing')
+      .option('--agent <name>', `one agent's images (${agentNames.join(', ')})`)
+      .option('--all', 'every agent (the default)')
+      .option(
+        '--base-image <image>',
+        'image to build on (default: LAUNCH_AGENT_BASE_IMAGE, config base_image, node:22-bookworm-slim)',
+      )
+      .option(
+        '--no-cache',
+        'rebuild every layer without the engine cache (also picks up new `latest` CLI releases)',
+      )
+      .option('--pull', 'pull the base image even if it is present')
+      .option(
+        '--ca-bundle <file>',
+        'extra CA certificates (PEM) to trust in builds and containers (default: config ca_bundle, NODE_EXTRA_CA_CERTS)',
+      )
+      .option(
+        '--agent-version <agent=version>',
+        'npm version of an agent CLI, e.g. claude=2.1.0 (repeatable)',
+        collect,
+        [],
+      )
+      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp()),
+  ).action(async (flags: BuildFlags) => {
+    const ctx = new CliContext(flags);
+    if (flags.agent && flags.all) throw new LaunchError('USAGE', '--agent and --all exclude each other');
+    const agent = flags.agent === undefined ? undefined : getAgent(flags.agent).name;
+    const versions = parseVersions(flags.agentVersion);
+    const { ensureImages } = await import('../../core/images.js');
+    const engine = await ctx.engine();
+    using progress = ctx.progress();
+    const result = await ensureImages(engine, {
+      agent,
+      all: !agent,
+      baseImage: flags.baseImage,
+      caBundle: flags.caBundle,
+      noCache: !flags.cache,
+      pull: flags.pull,
+      versions,
+      imagesDir: flags.imagesDir,
+      onProgress: progress.report,
+      onOutput: ctx.logger.verbose ? (text) => ctx.logger.debug(text.trimEnd()) : undefined,
+    });
+    ctx.print(result, () => {
+      const lines = result.images.map((i) => `${i.ref.padEnd(36)} ${i.built ? 'built' : 'up to date'}`);
+      const total = result.images.length;
+      lines.push(
+        result.built === 0
+          ? `all ${total} images up to date, nothing built`
+          : `built ${result.built} of ${total} images on ${result.baseImage}`,
+      );
+      return lines.join('\n');
+    });
+  });
+
+  addCommonOptions(
+    images
+      .command('list')
+      .description('name, tag, created, size, agent versions, and whether each image is stale')
+      .option('--base-image <image>', 'judge staleness against this base image')
+      .option('--ca-bundle <file>', 'judge staleness with this CA bundle')
+      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp()),
+  ).action(async (flags: CommonOptions & { baseImage?: string; caBundle?: string; imagesDir?: string }) => {
+    const ctx = new CliContext(flags);
+    const { imageStatus } = await import('../../core/images.js');
+    const engine = await ctx.engine();
+    const status = await imageStatus(engine, {
+      all: true,
+      baseImage: flags.baseImage,
+      caBundle: flags.caBundle,
+      imagesDir: flags.imagesDir,
+    });
+    ctx.print(status, () => {
+      const header = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
+      const rows = status.images.map((i) => [
+        i.repo,
+        i.tag ?? '-',
+        i.created ? i.created.slice(0, 19).replace('T', ' ') : '-',
+        i.size === undefined ? '-' : formatSize(i.size),
+        i.state,
+        Object.entries(i.agentVersions)
+          .filter(([name]) => i.name === 'agents' || i.name === name)
+          .map(([name, v]) => `${name} ${v}`)
+          .join(', ') || '-',
+      ]);
+      return `${table([header, ...rows])}\nbase image: ${status.baseImage}`;
+    });
+  });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseVersions(pairs: string[]): Partial<Record<AgentName, string>> {
+  const versions: Partial<Record<AgentName, string>> = {};
+  for (const pair of pairs) {
+    const match = /^([a-z]+)=(\S+)$/.exec(pair);
+    if (!match) throw new LaunchError('USAGE', `--agent-version expects AGENT=VERSION, got \`${pair}\``);
+    versions[getAgent(match[1]!).name] = match[2]!;
+  }
+  return versions;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)));
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+
+export interface ContextFile {
+  /** POSIX path inside the build context. */
+  path: string;
+  /** 0o644 or 0o755: only the executable bit matters to the image. */
+  mode: number;
+  content: Buffer;
+}
+
+export const EXTRA_CA_MARKER = '# @launch-agent:extra-ca';
+export const EXTRA_CA_FILE = 'extra-ca.crt';
+const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+/** Every file under `dir`, sorted by path, so the hash and the tar do not depend on readdir order. */
+export async function readContextDir(dir: string): Promise<ContextFile[]> {
+  const files: ContextFile[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+    for (const entry of entries) {
+      const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) await walk(relPath);
+      else if (entry.isFile()) {
+        const full = path.join(dir, relPath);
+        const [content, info] = await Promise.all([readFile(full), stat(full)]);
+        files.push({ path: relPath, mode: info.mode & 0o111 ? 0o755 : 0o644, content });
+      }
+    }
+  };
+  await walk('');
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * The base layer's Dockerfile carries a marker line; with a CA bundle it becomes the lines that
+ * trust it (system store for apt/curl/git, env for Node/npm and pip), without one the context is
+ * untouched, so nothing CA-related reaches the image.
+ */
+export function withExtraCa(files: ContextFile[], ca: Buffer | undefined): ContextFile[] {
+  if (!ca) return files;
+  const block = [
+    '# Extra CA bundle given to launch-agent (TLS-intercepting proxy): trusted by every later step and by containers.',
+    `COPY ${EXTRA_CA_FILE} /usr/local/share/ca-certificates/launch-agent-extra-ca.crt`,
+    'RUN if command -v update-ca-certificates >/dev/null 2>&1; then update-ca-certificates >/dev/null 2>&1; fi',
+    `ENV NODE_EXTRA_CA_CERTS=${SYSTEM_BUNDLE} \\`,
+    `    PIP_CERT=${SYSTEM_BUNDLE} \\`,
+    `    REQUESTS_CA_BUNDLE=${SYSTEM_BUNDLE} \\`,
+    `    SSL_CERT_FILE=${SYSTEM_BUNDLE}`,
+  ].join('\n');
+  const out = files.map((file) => {
+    if (file.path !== 'Dockerfile') return file;
+    const text = file.content.toString('utf8');
+    const lines = text.split('\n');
+    const at = lines.findIndex((line) => line.startsWith(EXTRA_CA_MARKER));
+    if (at < 0)
+      throw new Error(`the base Dockerfile has no \`${EXTRA_CA_MARKER}\` line to put the CA bundle at`);
+    lines[at] = block;
+    return { ...file, content: Buffer.from(lines.join('\n')) };
+  });
+  return [...out, { path: EXTRA_CA_FILE, mode: 0o644, content: ca }].sort((a, b) =>
+    a.path < b.path ? -1 : 1,
+  );
+}
+
+/**
+ * First 12 hex of sha256 over the context (paths, modes, contents in order), the build
+ * arguments (sorted) and the parent image id: equal inputs, equal tag.
+ */
+export function contentHash(
+  files: ContextFile[],
+  buildArgs: Record<string, string>,
+  parentId: string,
+): string {
+  const hash = createHash('sha256');
+  const field = (value: string | Buffer) => {
+    const bytes = typeof value === 'string' ? Buffer.from(value) : value;
+    hash.update(`${bytes.length}:`);
+    hash.update(bytes);
+  };
+  for (const file of files) {
+    field(file.path);
+    field(file.mode.toString(8));
+    field(file.content);
+  }
+  for (const key of Object.keys(buildArgs).sort()) field(`${key}=${buildArgs[key]}`);
+  field(parentId);
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** A tar stream of the context, built from memory (contexts are a few small files). */
+export function tarContext(files: ContextFile[]): Readable {
+  const tar = pack();
+  for (const file of files) {
+    tar.entry({ name: file.path, mode: file.mode, mtime: new Date(0), uid: 0, gid: 0 }, file.content);
+  }
+  tar.finalize();
+  // tar-stream packs are streamx streams: they pipe into the engine request like a Node Readable.
+  return tar as unknown as Readable;
+}
