@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agents } from '../../src/agents/registry.js';
+import type { DoctorReport } from '../../src/core/doctor.js';
+import { parseJson, runCli } from '../helpers/cli.js';
+
+const FAKE_TOKEN = `fake-oauth-token-${randomBytes(6).toString('hex')}`;
+
+let home: string;
+let secretsFile: string;
+/** A user with logins on disk and nothing from the real environment that could move them. */
+let env: NodeJS.ProcessEnv;
+
+beforeAll(() => {
+  home = mkdtempSync(path.join(os.tmpdir(), 'launch-agent-doctor-'));
+  mkdirSync(path.join(home, '.claude'));
+  writeFileSync(path.join(home, '.claude', '.credentials.json'), '{"claudeAiOauth":{"accessToken":"fake"}}', {
+    mode: 0o600,
+  });
+  mkdirSync(path.join(home, '.codex'));
+  writeFileSync(path.join(home, '.codex', 'auth.json'), '{"tokens":{"refresh_token":"fake"}}', {
+    mode: 0o600,
+  });
+  mkdirSync(path.join(home, '.config', 'launch-agent'), { recursive: true });
+  secretsFile = path.join(home, '.config', 'launch-agent', 'secrets.env');
+  writeFileSync(secretsFile, `# fake\nexport CLAUDE_CODE_OAUTH_TOKEN="${FAKE_TOKEN}"\n`);
+  const cleared = [
+    'LAUNCH_AGENT_CONFIG_DIR',
+    'XDG_CONFIG_HOME',
+    'CLAUDE_CONFIG_DIR',
+    'CODEX_HOME',
+    'COPILOT_HOME',
+  ];
+  cleared.push('GEMINI_CLI_HOME', 'GH_CONFIG_DIR', ...agents.flatMap((a) => a.tokenEnv));
+  env = { HOME: home, ...Object.fromEntries(cleared.map((key) => [key, ''])) };
+});
+
+afterAll(() => {
+  rmSync(home, { recursive: true, force: true });
+});
+
+function check(report: DoctorReport, name: string) {
+  const found = report.checks.find((c) => c.name === name);
+  if (!found) throw new Error(`no check ${name}: ${JSON.stringify(report.checks.map((c) => c.name))}`);
+  return found;
+}
+
+describe('launch-agent doctor', () => {
+  it('--json reports the real engine, git and the fake logins; a 0644 secrets file fails', async () => {
+    chmodSync(secretsFile, 0o644);
+    const result = await runCli(['doctor', '--json'], { env });
+    const report = parseJson<DoctorReport>(result);
+    expect(result.code, result.stderr).not.toBe(0);
+    expect(report.ok).toBe(false);
+
+    const engine = check(report, 'engine');
+    expect(engine.status).toBe('ok');
+    const serverVersion = execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+      encoding: 'utf8',
+    }).trim();
+    const apiVersion = execFileSync('docker', ['version', '--format', '{{.Server.APIVersion}}'], {
+      encoding: 'utf8',
+    }).trim();
+    expect(engine.facts).toMatchObject({ engine: 'Docker', version: serverVersion, apiVersion });
+    expect(engine.detail).toContain(String(engine.facts?.endpoint));
+    expect(check(report, 'storage-driver').facts?.storageDriver).toMatch(/\S/);
+
+    const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' });
+    expect(check(report, 'git')).toMatchObject({ status: 'ok' });
+    expect(gitVersion).toContain(String(check(report, 'git').facts?.version));
+
+    expect(check(report, 'secrets-file')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('mode 0644'),
+      remedy: `chmod 600 ${secretsFile}`,
+    });
+    // Codex's login is on disk with a single-use refresh token and no long-lived token: a warning.
+    expect(check(report, 'login.codex')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringContaining(path.join(home, '.codex', 'auth.json')),
+      remedy: expect.stringContaining('CODEX_API_KEY'),
+    });
+    expect(check(report, 'login.gemini').status).toBe('warn');
+    expect(result.stdout).not.toContain(FAKE_TOKEN);
+    expect(result.stderr).toMatch(/error: 1 check\(s\) failed: secrets-file/);
+    expect(result.stderr).not.toContain('    at ');
+  });
+
+  it('passes with the secrets file at 0600; the token there is seen by name only', async () => {
+    chmodSync(secretsFile, 0o600);
+    const result = await runCli(['doctor', '--json'], { env });
+    const report = parseJson<DoctorReport>(result);
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(report.ok).toBe(true);
+    expect(check(report, 'secrets-file')).toMatchObject({
+      status: 'ok',
+      facts: { file: secretsFile, mode: '0600', keys: ['CLAUDE_CODE_OAUTH_TOKEN'] },
+    });
+    expect(check(report, 'login.claude')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining(path.join(home, '.claude', '.credentials.json')),
+    });
+    expect(result.stdout).not.toContain(FAKE_TOKEN);
+  });
+
+  it('human output shows each check with its remedy', async () => {
+    const result = await runCli(['doctor'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^ok\s+engine\s+Docker \S+ \(API [\d.]+\) at unix:\/\//m);
+    expect(result.stdout).toMatch(/^warn\s+login\.codex .*\n\s+-> create an API key/m);
+    expect(result.stdout).toMatch(/\d+ ok, \d+ warning\(s\), 0 failed/);
+  });
+
+  it('with no engine at DOCKER_HOST: non-zero, names the endpoint and what to do, no stack trace', async () => {
+    const sock = `/tmp/none-${randomBytes(4).toString('hex')}.sock`;
+    const human = await runCli(['doctor'], { env: { ...env, DOCKER_HOST: `unix://${sock}` } });
+    expect(human.code).not.toBe(0);
+    expect(human.stdout).toMatch(
+      new RegExp(`FAIL\\s+engine\\s+cannot reach the container engine at unix://${sock}`),
+    );
+    expect(human.stdout).toContain(`-> start the engine at unix://${sock}, or fix DOCKER_HOST`);
+    expect(human.stderr).toMatch(/^error: 1 check\(s\) failed: engine$/m);
+    expect(`${human.stdout}${human.stderr}`).not.toContain('    at ');
+
+    const json = await runCli(['doctor', '--json'], { env: { ...env, DOCKER_HOST: `unix://${sock}` } });
+    expect(json.code).not.toBe(0);
+    const report = parseJson<DoctorReport>(json);
+    expect(check(report, 'engine')).toMatchObject({
+      status: 'fail',
+      facts: { endpoint: `unix://${sock}`, source: 'DOCKER_HOST', code: 'ENGINE_UNREACHABLE' },
+    });
+    expect(report.checks.map((c) => c.name)).not.toContain('storage-driver');
+    expect(json.stderr).not.toContain('    at ');
+  });
+
+  it('a malformed DOCKER_HOST is a failed engine check, not a crash', async () => {
+    const result = await runCli(['doctor', '--json'], { env: { ...env, DOCKER_HOST: 'bogus://nowhere' } });
+    expect(result.code).not.toBe(0);
+    expect(check(parseJson<DoctorReport>(result), 'engine')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('unsupported scheme `bogus`'),
+    });
+    expect(result.stderr).not.toContain('    at ');
+  });
+});
