@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+
+interface CodeOptions extends CommonOptions {
+  open?: boolean;
+}
+
+export function registerCode(program: Command): void {
+  addCommonOptions(
+    program
+      .command('code')
+      .description('open VS Code attached to the container at /workspace (Dev Containers)')
+      .argument('<name>', 'container name or unambiguous prefix')
+      .option('--no-open', 'only write the attached-container config and print the URI'),
+  ).action(async (name: string, options: CodeOptions) => {
+    const ctx = new CliContext(options);
+    const { resolveSession } = await import('../../core/sessions.js');
+    const { openInVsCode } = await import('../../core/sessions/vscode.js');
+    const { hostFacts } = await import('../../config/paths.js');
+    const session = await resolveSession(await ctx.engine(), name);
+    const result = await openInVsCode(session.name, { host: hostFacts(), open: options.open !== false });
+    ctx.print(result, () => {
+      if (result.opened) return `opened VS Code on ${session.name}:/workspace`;
+      const lines = [`VS Code URI for ${session.name}:`, `  ${result.uri}`];
+      if (!result.code) {
+        lines.push(
+          'no `code` command on PATH: install VS Code with the Dev Containers extension, then run',
+          `  ${result.command[0]} ${result.command[1]} '${result.uri}'`,
+          '(in VS Code: Command Palette > "Shell Command: Install \'code\' command in PATH"),',
+          'or use "Dev Containers: Attach to Running Container..." and pick this container.',
+        );
+      }
+      return lines.join('\n');
+    });
+  });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext } from '../context.js';
+import { runSessionCommand, type SessionRunOptions } from '../session-command.js';
+
+export function registerExec(program: Command): void {
+  addCommonOptions(
+    program
+      .command('exec')
+      .description('run a command in /workspace with the agent environment; its exit code becomes ours')
+      .argument('<name>', 'container name or unambiguous prefix')
+      .argument('<command...>', 'the command, after `--`: launch-agent exec NAME -- git status')
+      .option('-t, --tty', 'force a TTY')
+      .option('-T, --no-tty', 'no TTY, even in a terminal')
+      .option('-w, --workdir <dir>', 'working directory in the container', '/workspace'),
+  ).action(async (name: string, command: string[], options: SessionRunOptions) => {
+    await runSessionCommand(new CliContext(options), 'exec', name, command, options);
+  });
+}

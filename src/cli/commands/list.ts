@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+import { formatAge, table } from '../table.js';
+
+interface ListOptions extends CommonOptions {
+  all?: boolean;
+  quiet?: boolean;
+}
+
+export function registerList(program: Command): void {
+  addCommonOptions(
+    program
+      .command('list')
+      .alias('ls')
+      .description('list agent containers with their unpushed commits and uncommitted changes')
+      .option('-a, --all', 'include stopped containers')
+      .option('-q, --quiet', 'print names only (no git checks)'),
+  ).action(async (options: ListOptions) => {
+    const ctx = new CliContext(options);
+    const core = await import('../../core/sessions.js');
+    const engine = await ctx.engine();
+    if (options.quiet) {
+      const sessions = await core.findSessions(engine, { all: options.all ?? false });
+      ctx.print(
+        sessions.map((s) => s.name),
+        () => sessions.map((s) => s.name).join('\n'),
+      );
+      return;
+    }
+    const items = await core.listSessions({ engine }, { all: options.all ?? false });
+    ctx.print(items, () => {
+      if (items.length === 0)
+        return options.all ? 'no agent containers' : 'no running agent containers (--all shows stopped ones)';
+      return table(
+        ['NAME', 'AGENT', 'REPO', 'BRANCH', 'STATUS', 'AGE', 'AHEAD', 'UNCOMMITTED'],
+        items.map((s) => [
+          s.name,
+          s.agent,
+          s.repo,
+          s.branch,
+          s.state,
+          formatAge(s.ageSeconds),
+          s.ahead === null ? '-' : String(s.ahead),
+          s.uncommitted === null ? '-' : s.uncommitted ? 'yes' : 'no',
+        ]),
+      );
+    });
+  });
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+
+interface PruneOptions extends CommonOptions {
+  yes?: boolean;
+}
+
+export function registerPrune(program: Command): void {
+  addCommonOptions(
+    program
+      .command('prune')
+      .description('remove stopped containers whose work is all pushed (lists them without --yes)')
+      .option('-y, --yes', 'remove them'),
+  ).action(async (options: PruneOptions) => {
+    const ctx = new CliContext(options);
+    const { pruneSessions } = await import('../../core/sessions/remove.js');
+    const result = await pruneSessions(await ctx.engine(), { yes: options.yes ?? false });
+    ctx.print(result, () => {
+      const lines: string[] = [];
+      const verb = result.removed ? 'removed' : 'would remove';
+      for (const r of result.removable)
+        lines.push(`${verb} ${r.name}${r.volume ? ` and volume ${r.volume}` : ''}`);
+      for (const k of result.kept) {
+        const why = k.error
+          ? `cannot read its workspace: ${k.error}`
+          : [
+              k.unpushed?.length ? `${k.unpushed.length} unpushed commit(s)` : '',
+              k.uncommitted?.length ? `${k.uncommitted.length} uncommitted change(s)` : '',
+            ]
+              .filter(Boolean)
+              .join(', ');
+        lines.push(`keeping ${k.name}: ${why}`);
+      }
+      if (lines.length === 0) lines.push('no stopped agent containers');
+      else if (!result.removed && result.removable.length > 0) lines.push('run with --yes to remove them');
+      return lines.join('\n');
+    });
+  });
+}

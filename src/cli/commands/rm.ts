@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+
+interface RmOptions extends CommonOptions {
+  force?: boolean;
+}
+
+export function registerRm(program: Command): void {
+  addCommonOptions(
+    program
+      .command('rm')
+      .alias('remove')
+      .description('remove containers and their workspace volumes; refuses while work is not pushed')
+      .argument('<names...>', 'container names or unambiguous prefixes')
+      .option('-f, --force', 'remove even with unpushed commits or uncommitted changes (they are lost)'),
+  ).action(async (names: string[], options: RmOptions) => {
+    const ctx = new CliContext(options);
+    const { removeSessions } = await import('../../core/sessions/remove.js');
+    const removed = await removeSessions(await ctx.engine(), names, { force: options.force ?? false });
+    ctx.print(removed, () =>
+      removed.map((r) => `removed ${r.name}${r.volume ? ` and volume ${r.volume}` : ''}`).join('\n'),
+    );
+  });
+}

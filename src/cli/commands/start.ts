@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+
+export function registerStart(program: Command): void {
+  addCommonOptions(
+    program
+      .command('start')
+      .description('start stopped containers again, workspace and agent state as they were')
+      .argument('<names...>', 'container names or unambiguous prefixes'),
+  ).action(async (names: string[], options: CommonOptions) => {
+    const ctx = new CliContext(options);
+    const { startSessions } = await import('../../core/sessions.js');
+    const started = await startSessions({ engine: await ctx.engine() }, names);
+    ctx.print(started, () => started.map((s) => `started ${s.name}`).join('\n'));
+  });
+}

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+import { formatAge, formatBytes, table } from '../table.js';
+
+export function registerStats(program: Command): void {
+  addCommonOptions(
+    program
+      .command('stats')
+      .description('CPU, memory against its limit, PIDs, network and uptime of running containers')
+      .argument('[name]', 'one container (default: every running one)'),
+  ).action(async (name: string | undefined, options: CommonOptions) => {
+    const ctx = new CliContext(options);
+    const { sessionStats } = await import('../../core/sessions.js');
+    const stats = await sessionStats({ engine: await ctx.engine() }, name);
+    ctx.print(stats, () => {
+      if (stats.length === 0) return 'no running agent containers';
+      return table(
+        ['NAME', 'CPU', 'MEMORY', 'PIDS', 'NET RX/TX', 'UPTIME'],
+        stats.map((s) => [
+          s.name,
+          `${s.cpuPercent.toFixed(1)}%`,
+          s.memoryLimitBytes > 0
+            ? `${formatBytes(s.memoryBytes)} / ${formatBytes(s.memoryLimitBytes)} (${s.memoryPercent}%)`
+            : formatBytes(s.memoryBytes),
+          s.pidsLimit > 0 ? `${s.pids} / ${s.pidsLimit}` : String(s.pids),
+          `${formatBytes(s.networkRxBytes)} / ${formatBytes(s.networkTxBytes)}`,
+          formatAge(s.uptimeSeconds),
+        ]),
+      );
+    });
+  });
+}

@@ -1,0 +1,179 @@
+import type { Writable } from 'node:stream';
+import { getAgent } from '../agents/registry.js';
+import type { Engine } from '../docker/engine.js';
+import { LaunchError } from '../errors.js';
+import { matchSession, SESSION_FILTER, type Session, sortSessions, toSession } from './sessions/resolve.js';
+import { WORKSPACE_DIR } from './sessions/vscode.js';
+import { isClean, type WorkState, workStateOfRunning } from './sessions/work-state.js';
+
+export type { Session } from './sessions/resolve.js';
+export type { WorkState } from './sessions/work-state.js';
+
+/** Every command a user runs in a container goes through it, so the secrets are loaded. */
+export const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
+
+export interface SessionDeps {
+  engine: Engine;
+  now?: () => Date;
+}
+
+/** Our containers (running only unless `all`), newest first. */
+export async function findSessions(engine: Engine, options: { all?: boolean } = {}): Promise<Session[]> {
+  const list = await engine.listContainers({ all: options.all ?? false, labels: SESSION_FILTER });
+  return sortSessions(list.map(toSession));
+}
+
+/** A full name or an unambiguous prefix among our containers, stopped ones included. */
+export async function resolveSession(engine: Engine, query: string): Promise<Session> {
+  return matchSession(await findSessions(engine, { all: true }), query);
+}
+
+export interface SessionListItem extends Session {
+  ageSeconds: number;
+  /** Commits not yet pushed to `local`; null when unknown (stopped, or git failed). */
+  ahead: number | null;
+  /** Uncommitted changes (untracked files count); null when unknown. */
+  uncommitted: boolean | null;
+}
+
+/** `list`: git checks run in parallel and only in running containers, so 20 containers stay fast. */
+export async function listSessions(
+  deps: SessionDeps,
+  options: { all?: boolean } = {},
+): Promise<SessionListItem[]> {
+  const sessions = await findSessions(deps.engine, options);
+  const now = (deps.now?.() ?? new Date()).getTime();
+  return Promise.all(
+    sessions.map(async (session) => {
+      let state: WorkState | undefined;
+      if (session.running) state = await workStateOfRunning(deps.engine, session.id).catch(() => undefined);
+      return {
+        ...session,
+        ageSeconds: Math.max(0, Math.round((now - Date.parse(session.created)) / 1000)),
+        ahead: state ? state.unpushed.length : null,
+        uncommitted: state ? state.uncommitted.length > 0 : null,
+      };
+    }),
+  );
+}
+
+export function requireRunning(session: Session): void {
+  if (!session.running) {
+    throw new LaunchError('CONTAINER_NOT_RUNNING', `${session.name} is ${session.state}`, {
+      hint: `start it with \`launch-agent start ${session.name}\``,
+    });
+  }
+}
+
+export type SessionCommandKind = 'shell' | 'attach' | 'exec';
+
+/** The command `shell`/`attach`/`exec` run: always through the entrypoint, in /workspace. */
+export function sessionCommand(kind: SessionCommandKind, session: Session, userCmd: string[] = []): string[] {
+  switch (kind) {
+    case 'shell':
+      return [ENTRYPOINT, 'bash', '-l'];
+    case 'attach':
+      return [ENTRYPOINT, ...getAgent(session.agent).interactive];
+    case 'exec':
+      if (userCmd.length === 0) {
+        throw new LaunchError('USAGE', 'exec needs a command, got none', {
+          hint: 'launch-agent exec NAME -- CMD [ARGS...]',
+        });
+      }
+      return [ENTRYPOINT, ...userCmd];
+  }
+}
+
+export interface StartStopResult {
+  name: string;
+  id: string;
+  state: string;
+}
+
+export async function stopSessions(
+  deps: SessionDeps,
+  target: { names: string[] } | { all: true },
+  options: { timeoutSeconds?: number } = {},
+): Promise<StartStopResult[]> {
+  const sessions =
+    'all' in target
+      ? await findSessions(deps.engine, { all: false })
+      : await Promise.all(target.names.map((n) => resolveSession(deps.engine, n)));
+  return Promise.all(
+    sessions.map(async (s) => {
+      if (s.running) await deps.engine.stopContainer(s.id, options.timeoutSeconds ?? 10);
+      return { name: s.name, id: s.id, state: 'exited' };
+    }),
+  );
+}
+
+export async function startSessions(deps: SessionDeps, names: string[]): Promise<StartStopResult[]> {
+  const sessions = await Promise.all(names.map((n) => resolveSession(deps.engine, n)));
+  return Promise.all(
+    sessions.map(async (s) => {
+      if (!s.running) await deps.engine.startContainer(s.id);
+      return { name: s.name, id: s.id, state: 'running' };
+    }),
+  );
+}
+
+export async function sessionLogs(
+  deps: SessionDeps,
+  name: string,
+  options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable },
+): Promise<void> {
+  const session = await resolveSession(deps.engine, name);
+  await deps.engine.logs(session.id, options);
+}
+
+export interface SessionStats {
+  name: string;
+  state: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  /** 0 when the container has no memory limit. */
+  memoryLimitBytes: number;
+  memoryPercent: number | null;
+  pids: number;
+  pidsLimit: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  uptimeSeconds: number;
+}
+
+/** One sample per running container, all at once (each sample takes the engine about a second). */
+export async function sessionStats(deps: SessionDeps, name?: string): Promise<SessionStats[]> {
+  const sessions = name ? [await resolveSession(deps.engine, name)] : await findSessions(deps.engine);
+  if (name) requireRunning(sessions[0]!);
+  const now = (deps.now?.() ?? new Date()).getTime();
+  return Promise.all(
+    sessions.map(async (s) => {
+      const [stats, details] = await Promise.all([
+        deps.engine.stats(s.id),
+        deps.engine.inspectContainer(s.id),
+      ]);
+      const limit = details?.memoryBytes || stats.memoryLimitBytes;
+      const started = details?.startedAt ? Date.parse(details.startedAt) : Number.NaN;
+      return {
+        name: s.name,
+        state: s.state,
+        cpuPercent: round(stats.cpuPercent, 1),
+        memoryBytes: stats.memoryBytes,
+        memoryLimitBytes: limit,
+        memoryPercent: limit > 0 ? round((stats.memoryBytes / limit) * 100, 1) : null,
+        pids: stats.pids,
+        pidsLimit: details?.pidsLimit ?? 0,
+        networkRxBytes: stats.networkRxBytes,
+        networkTxBytes: stats.networkTxBytes,
+        uptimeSeconds: Number.isNaN(started) ? 0 : Math.max(0, Math.round((now - started) / 1000)),
+      };
+    }),
+  );
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export { isClean, WORKSPACE_DIR };

@@ -1,0 +1,153 @@
+import type { Engine } from '../../docker/engine.js';
+import { managedLabels } from '../../docker/labels.js';
+import { LaunchError, messageOf } from '../../errors.js';
+import { matchSession, SESSION_FILTER, type Session, sortSessions, toSession } from './resolve.js';
+import { isClean, type WorkState, workStateOfRunning, workStateOfStopped } from './work-state.js';
+
+export interface RemovedSession {
+  name: string;
+  id: string;
+  /** The workspace volume removed with it, if any. */
+  volume: string | null;
+}
+
+export interface CheckedSession {
+  session: Session;
+  state?: WorkState;
+  /** Why the workspace could not be read; unknown state counts as unsafe. */
+  error?: string;
+}
+
+/** Reads what removing a container would lose; never throws, the caller decides. */
+export async function checkSession(engine: Engine, session: Session): Promise<CheckedSession> {
+  try {
+    if (session.running) return { session, state: await workStateOfRunning(engine, session.id) };
+    const details = await engine.inspectContainer(session.id);
+    if (!details) return { session, error: 'the container is gone' };
+    return { session, state: await workStateOfStopped(engine, details) };
+  } catch (error) {
+    return { session, error: messageOf(error) };
+  }
+}
+
+export function isSafeToRemove(checked: CheckedSession): boolean {
+  return checked.state !== undefined && isClean(checked.state);
+}
+
+/** The human list of what would be lost, one block per container. */
+export function describeLoss(checked: CheckedSession, limit = 20): string {
+  const lines = [`${checked.session.name}:`];
+  if (checked.error) lines.push(`  cannot read its workspace: ${checked.error}`);
+  const state = checked.state;
+  if (state && state.unpushed.length > 0) {
+    lines.push(`  ${plural(state.unpushed.length, 'commit')} not pushed to local:`);
+    lines.push(...clip(state.unpushed, limit).map((l) => `    ${l}`));
+  }
+  if (state && state.uncommitted.length > 0) {
+    lines.push(`  ${plural(state.uncommitted.length, 'uncommitted change')}:`);
+    lines.push(...clip(state.uncommitted, limit).map((l) => `    ${l}`));
+  }
+  return lines.join('\n');
+}
+
+/**
+ * `rm`: all or nothing. Without `force`, any container with unpushed commits, uncommitted changes
+ * or an unreadable workspace stops the whole removal, listing what would be lost.
+ */
+export async function removeSessions(
+  engine: Engine,
+  names: string[],
+  options: { force?: boolean } = {},
+): Promise<RemovedSession[]> {
+  const all = sortSessions(
+    (await engine.listContainers({ all: true, labels: SESSION_FILTER })).map(toSession),
+  );
+  const sessions = unique(names.map((n) => matchSession(all, n)));
+  if (!options.force) {
+    const checked = await Promise.all(sessions.map((s) => checkSession(engine, s)));
+    const unsafe = checked.filter((c) => !isSafeToRemove(c));
+    if (unsafe.length > 0) {
+      const first = unsafe[0]!.session.name;
+      throw new LaunchError(
+        'UNPUSHED_WORK',
+        `refusing to remove: work would be lost\n${unsafe.map((c) => describeLoss(c)).join('\n')}`,
+        {
+          hint: `push it first (\`launch-agent exec ${first} -- git push\`, after committing), or pass --force to remove anyway`,
+          details: { containers: unsafe.map(lossDetails) },
+        },
+      );
+    }
+  }
+  return removeChecked(engine, sessions);
+}
+
+export interface PruneResult {
+  /** Removed (with `yes`) or, without it, what would be removed. */
+  removable: RemovedSession[];
+  removed: boolean;
+  kept: Array<ReturnType<typeof lossDetails>>;
+}
+
+/** `prune`: stopped containers whose work is all on `local`; without `yes` it only lists. */
+export async function pruneSessions(engine: Engine, options: { yes?: boolean } = {}): Promise<PruneResult> {
+  const all = (await engine.listContainers({ all: true, labels: SESSION_FILTER })).map(toSession);
+  const stopped = sortSessions(all.filter((s) => !s.running));
+  const checked = await mapLimit(stopped, 3, (s) => checkSession(engine, s));
+  const clean = checked.filter(isSafeToRemove).map((c) => c.session);
+  const kept = checked.filter((c) => !isSafeToRemove(c)).map(lossDetails);
+  if (!options.yes) {
+    return {
+      removable: clean.map((s) => ({ name: s.name, id: s.id, volume: s.volume })),
+      removed: false,
+      kept,
+    };
+  }
+  return { removable: await removeChecked(engine, clean), removed: true, kept };
+}
+
+async function removeChecked(engine: Engine, sessions: Session[]): Promise<RemovedSession[]> {
+  const ours = new Set((await engine.listVolumes(managedLabels('volume'))).map((v) => v.name));
+  const removed: RemovedSession[] = [];
+  for (const s of sessions) {
+    await engine.removeContainer(s.id, { force: true });
+    // Only a volume we labelled ourselves, never one a label merely names.
+    const volume = s.volume && ours.has(s.volume) ? s.volume : null;
+    if (volume) await engine.removeVolume(volume);
+    removed.push({ name: s.name, id: s.id, volume });
+  }
+  return removed;
+}
+
+function lossDetails(c: CheckedSession) {
+  return {
+    name: c.session.name,
+    unpushed: c.state?.unpushed ?? null,
+    uncommitted: c.state?.uncommitted ?? null,
+    error: c.error ?? null,
+  };
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function unique(sessions: Session[]): Session[] {
+  return [...new Map(sessions.map((s) => [s.id, s])).values()];
+}
+
+function clip(lines: string[], limit: number): string[] {
+  return lines.length <= limit ? lines : [...lines.slice(0, limit), `... and ${lines.length - limit} more`];
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

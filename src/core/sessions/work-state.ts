@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { ContainerDetails, Engine } from '../../docker/engine.js';
+import { Labels } from '../../docker/labels.js';
+import { LaunchError } from '../../errors.js';
+import { WORKSPACE_DIR } from './vscode.js';
+
+/** What `rm` would lose: commits not on any `local/*` ref, and uncommitted files. */
+export interface WorkState {
+  /** `<short sha> <subject>`, newest first: HEAD and every local branch, not yet on `local`. */
+  unpushed: string[];
+  /** `git status --porcelain` lines (untracked files included, ignored files not). */
+  uncommitted: string[];
+}
+
+const MARK = '@@launch-agent-status@@';
+
+/**
+ * One exec answers both questions. `--branches` so work on a side branch counts too; with an
+ * unborn HEAD only branches are walked.
+ */
+export const WORK_STATE_SCRIPT = [
+  'set -e',
+  `cd ${WORKSPACE_DIR}`,
+  'if git rev-parse -q --verify HEAD >/dev/null; then head=HEAD; else head=; fi',
+  'git log --no-color --no-decorate --format="%h %s" $head --branches --not --remotes=local --',
+  `echo ${MARK}`,
+  'git status --porcelain --untracked-files=all',
+].join('\n');
+
+export function parseWorkState(stdout: string): WorkState {
+  const at = stdout.indexOf(MARK);
+  if (at < 0) throw new Error('git status output is incomplete');
+  const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+  return { unpushed: lines(stdout.slice(0, at)), uncommitted: lines(stdout.slice(at + MARK.length)) };
+}
+
+export function isClean(state: WorkState): boolean {
+  return state.unpushed.length === 0 && state.uncommitted.length === 0;
+}
+
+/** Runs the status script in a running container, as its own (agent) user. */
+export async function workStateOfRunning(engine: Engine, id: string): Promise<WorkState> {
+  const result = await engine.exec(id, { cmd: ['sh', '-c', WORK_STATE_SCRIPT], workingDir: WORKSPACE_DIR });
+  if (result.exitCode !== 0) {
+    throw new LaunchError(
+      'COMMAND_FAILED',
+      `git in the container failed: ${firstLine(result.stderr || result.stdout)}`,
+    );
+  }
+  return parseWorkState(result.stdout);
+}
+
+/**
+ * A stopped container's workspace is read by a throwaway container that mounts only its volume,
+ * read-only: starting the container itself could fail (a moved host repo) or run its agent.
+ */
+export async function workStateOfStopped(engine: Engine, details: ContainerDetails): Promise<WorkState> {
+  const volume =
+    details.labels[Labels.volume] || details.mounts.find((m) => m.destination === WORKSPACE_DIR)?.name;
+  if (!volume) {
+    throw new LaunchError('COMMAND_FAILED', `${details.name} has no workspace volume to check`);
+  }
+  const name = `${details.name}-check-${randomBytes(3).toString('hex')}`;
+  const id = await engine.createContainer({
+    name,
+    image: details.image,
+    labels: { [Labels.managed]: 'true', [Labels.kind]: 'check' },
+    env: [],
+    entrypoint: ['sleep'],
+    cmd: ['300'],
+    ...(details.user ? { user: details.user } : {}),
+    workingDir: WORKSPACE_DIR,
+    mounts: [{ type: 'volume', source: volume, target: WORKSPACE_DIR, readOnly: true }],
+    nanoCpus: 1e9,
+    memoryBytes: 512 * 1024 * 1024,
+    pidsLimit: 128,
+    network: 'none',
+    securityOpt: ['no-new-privileges'],
+    capDrop: ['ALL'],
+    capAdd: [],
+  });
+  try {
+    await engine.startContainer(id);
+    return await workStateOfRunning(engine, id);
+  } finally {
+    await engine.removeContainer(id, { force: true });
+  }
+}
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
