@@ -69,6 +69,16 @@ describe('launch-agent doctor', () => {
     expect(engine.detail).toContain(String(engine.facts?.endpoint));
     expect(check(report, 'storage-driver').facts?.storageDriver).toMatch(/\S/);
 
+    // One check per image of the chain; an image said to be present is really there.
+    const images = report.checks.filter((c) => c.name.startsWith('image.'));
+    const repos = ['launch-agent/base', 'launch-agent/agents', ...agents.map((a) => a.image)];
+    expect(images.map((c) => c.name)).toEqual(repos.map((repo) => `image.${repo}`));
+    for (const image of images) {
+      expect(image.status).not.toBe('fail');
+      if (image.facts?.present)
+        execFileSync('docker', ['image', 'inspect', `${image.facts.image}:latest`], { stdio: 'pipe' });
+    }
+
     const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' });
     expect(check(report, 'git')).toMatchObject({ status: 'ok' });
     expect(gitVersion).toContain(String(check(report, 'git').facts?.version));

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { execa } from 'execa';
 import { hostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
-import type { DoctorDeps, FileProbe, RunResult } from './types.js';
+import type { DoctorDeps, FileProbe, ImageState, RunResult } from './types.js';
 
 /** The real host behind DoctorDeps: file system, PATH programs through execa. */
 export function hostDoctorDeps(
@@ -15,6 +15,7 @@ export function hostDoctorDeps(
     stat: probe,
     readFile: (file) => readFile(file, 'utf8'),
     run,
+    images: imageStates,
     ...(options.secretsFile === undefined ? {} : { secretsFile: options.secretsFile }),
   };
 }
@@ -32,4 +33,27 @@ async function run(file: string, args: string[]): Promise<RunResult | undefined>
   const result = await execa(file, args, { reject: false, timeout: 10_000, stdin: 'ignore' });
   if ((result as { code?: string }).code === 'ENOENT') return undefined;
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Every agent's chain, judged against the current inputs (base image, CA bundle, contexts). */
+async function imageStates(engine: Engine): Promise<ImageState[]> {
+  const { imageStatus } = await import('../images.js');
+  const status = await imageStatus(engine, { all: true });
+  return status.images.map((image) => {
+    const parentMissing = image.expectedTag === undefined && image.state !== 'current';
+    const detail =
+      image.name === 'base'
+        ? parentMissing
+          ? `its base image ${status.baseImage} is not here; building pulls it`
+          : `on ${status.baseImage}`
+        : parentMissing
+          ? 'its parent image is missing or stale'
+          : undefined;
+    return {
+      image: image.repo,
+      present: image.state !== 'missing',
+      upToDate: image.state === 'current',
+      ...(detail ? { detail } : {}),
+    };
+  });
 }
