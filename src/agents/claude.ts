@@ -1,6 +1,9 @@
 import path from 'node:path';
-import type { AgentDescriptor } from './types.js';
+import type { AgentMcpServer } from '../mcp/model.js';
+import { commandLine, mergeJsonServers, nonEmpty } from '../mcp/render.js';
+import { headersWithBearer } from '../mcp/select.js';
 import { objectAt, parseJsonObject, stringifyJson } from './json-merge.js';
+import type { AgentDescriptor } from './types.js';
 
 export const claude: AgentDescriptor = {
   name: 'claude',
@@ -17,9 +20,27 @@ export const claude: AgentDescriptor = {
     const dir = override || join(host.homedir, '.claude');
     const via = override ? 'CLAUDE_CONFIG_DIR' : undefined;
     return [
-      { hostPath: join(dir, '.credentials.json'), homePath: '.claude/.credentials.json', kind: 'file', credentialFiles: ['.'], ...(via ? { via } : {}) },
-      { hostPath: join(dir, 'settings.json'), homePath: '.claude/settings.json', kind: 'file', credentialFiles: [], ...(via ? { via } : {}) },
-      { hostPath: join(dir, 'CLAUDE.md'), homePath: '.claude/CLAUDE.md', kind: 'file', credentialFiles: [], ...(via ? { via } : {}) },
+      {
+        hostPath: join(dir, '.credentials.json'),
+        homePath: '.claude/.credentials.json',
+        kind: 'file',
+        credentialFiles: ['.'],
+        ...(via ? { via } : {}),
+      },
+      {
+        hostPath: join(dir, 'settings.json'),
+        homePath: '.claude/settings.json',
+        kind: 'file',
+        credentialFiles: [],
+        ...(via ? { via } : {}),
+      },
+      {
+        hostPath: join(dir, 'CLAUDE.md'),
+        homePath: '.claude/CLAUDE.md',
+        kind: 'file',
+        credentialFiles: [],
+        ...(via ? { via } : {}),
+      },
       {
         hostPath: override ? join(override, '.claude.json') : join(host.homedir, '.claude.json'),
         homePath: '.claude.json',
@@ -49,4 +70,18 @@ export const claude: AgentDescriptor = {
       },
     },
   ],
+  // ~/.claude.json top-level mcpServers (user scope: no per-project approval). Claude expands
+  // ${VAR} and ${VAR:-default} itself in command, args, env, url and headers.
+  mcp: {
+    homePath: '.claude.json',
+    merge: (existing, servers) => mergeJsonServers(existing, '.claude.json', servers, claudeMcpEntry),
+    limits: () => [],
+  },
 };
+
+function claudeMcpEntry(server: AgentMcpServer): Record<string, unknown> {
+  if (server.transport === 'stdio') {
+    return { type: 'stdio', ...commandLine(server), ...nonEmpty('env', server.env) };
+  }
+  return { type: server.transport, url: server.url, ...nonEmpty('headers', headersWithBearer(server)) };
+}

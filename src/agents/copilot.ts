@@ -1,6 +1,9 @@
 import path from 'node:path';
-import type { AgentDescriptor } from './types.js';
+import type { AgentMcpServer } from '../mcp/model.js';
+import { commandLineResolvedByShell, mergeJsonServers, nonEmpty } from '../mcp/render.js';
+import { headersWithBearer } from '../mcp/select.js';
 import { parseJsonObject, stringifyJson } from './json-merge.js';
+import type { AgentDescriptor } from './types.js';
 
 export const copilot: AgentDescriptor = {
   name: 'copilot',
@@ -18,8 +21,20 @@ export const copilot: AgentDescriptor = {
     const ghDir = host.env.GH_CONFIG_DIR || join(host.homedir, '.config', 'gh');
     return [
       // Holds the login when no OS keychain is used, and settings such as trusted_folders.
-      { hostPath: join(dir, 'config.json'), homePath: '.copilot/config.json', kind: 'file', credentialFiles: [], ...via },
-      { hostPath: join(dir, 'mcp-config.json'), homePath: '.copilot/mcp-config.json', kind: 'file', credentialFiles: [], ...via },
+      {
+        hostPath: join(dir, 'config.json'),
+        homePath: '.copilot/config.json',
+        kind: 'file',
+        credentialFiles: [],
+        ...via,
+      },
+      {
+        hostPath: join(dir, 'mcp-config.json'),
+        homePath: '.copilot/mcp-config.json',
+        kind: 'file',
+        credentialFiles: [],
+        ...via,
+      },
       {
         hostPath: ghDir,
         homePath: '.config/gh',
@@ -45,4 +60,25 @@ export const copilot: AgentDescriptor = {
       },
     },
   ],
+  // ~/.copilot/mcp-config.json. Copilot expands ${VAR} / ${VAR:-default} in `env`; a command line
+  // holding references runs through sh, which resolves them in the container.
+  mcp: {
+    homePath: '.copilot/mcp-config.json',
+    merge: (existing, servers) =>
+      mergeJsonServers(existing, '.copilot/mcp-config.json', servers, copilotMcpEntry),
+    limits: () => [],
+  },
 };
+
+function copilotMcpEntry(server: AgentMcpServer): Record<string, unknown> {
+  if (server.transport === 'stdio') {
+    const { command, args, env } = commandLineResolvedByShell(server);
+    return { type: 'local', command, args, ...nonEmpty('env', env), tools: ['*'] };
+  }
+  return {
+    type: server.transport,
+    url: server.url,
+    ...nonEmpty('headers', headersWithBearer(server)),
+    tools: ['*'],
+  };
+}

@@ -1,6 +1,9 @@
 import path from 'node:path';
-import type { AgentDescriptor } from './types.js';
+import type { AgentMcpServer } from '../mcp/model.js';
+import { mergeJsonServers, nonEmpty } from '../mcp/render.js';
+import { headersWithBearer } from '../mcp/select.js';
 import { objectAt, parseJsonObject, stringifyJson } from './json-merge.js';
+import type { AgentDescriptor } from './types.js';
 
 export const gemini: AgentDescriptor = {
   name: 'gemini',
@@ -16,10 +19,34 @@ export const gemini: AgentDescriptor = {
     const dir = join(override || host.homedir, '.gemini');
     const via = override ? { via: 'GEMINI_CLI_HOME' } : {};
     return [
-      { hostPath: join(dir, 'oauth_creds.json'), homePath: '.gemini/oauth_creds.json', kind: 'file', credentialFiles: ['.'], ...via },
-      { hostPath: join(dir, 'google_accounts.json'), homePath: '.gemini/google_accounts.json', kind: 'file', credentialFiles: [], ...via },
-      { hostPath: join(dir, 'settings.json'), homePath: '.gemini/settings.json', kind: 'file', credentialFiles: [], ...via },
-      { hostPath: join(dir, 'GEMINI.md'), homePath: '.gemini/GEMINI.md', kind: 'file', credentialFiles: [], ...via },
+      {
+        hostPath: join(dir, 'oauth_creds.json'),
+        homePath: '.gemini/oauth_creds.json',
+        kind: 'file',
+        credentialFiles: ['.'],
+        ...via,
+      },
+      {
+        hostPath: join(dir, 'google_accounts.json'),
+        homePath: '.gemini/google_accounts.json',
+        kind: 'file',
+        credentialFiles: [],
+        ...via,
+      },
+      {
+        hostPath: join(dir, 'settings.json'),
+        homePath: '.gemini/settings.json',
+        kind: 'file',
+        credentialFiles: [],
+        ...via,
+      },
+      {
+        hostPath: join(dir, 'GEMINI.md'),
+        homePath: '.gemini/GEMINI.md',
+        kind: 'file',
+        credentialFiles: [],
+        ...via,
+      },
     ];
   },
   tokenEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
@@ -46,4 +73,24 @@ export const gemini: AgentDescriptor = {
       },
     },
   ],
+  // ~/.gemini/settings.json mcpServers; Gemini expands $VAR, ${VAR} and ${VAR:-default} in every
+  // settings value. Remote servers use `url` + `type` (`httpUrl` is deprecated).
+  mcp: {
+    homePath: '.gemini/settings.json',
+    merge: (existing, servers) =>
+      mergeJsonServers(existing, '.gemini/settings.json', servers, geminiMcpEntry),
+    limits: () => [],
+  },
 };
+
+function geminiMcpEntry(server: AgentMcpServer): Record<string, unknown> {
+  if (server.transport === 'stdio') {
+    return {
+      command: server.command,
+      ...nonEmpty('args', server.args),
+      ...nonEmpty('env', server.env),
+      ...(server.cwd === undefined ? {} : { cwd: server.cwd }),
+    };
+  }
+  return { type: server.transport, url: server.url, ...nonEmpty('headers', headersWithBearer(server)) };
+}

@@ -1,4 +1,5 @@
 import type { HostFacts } from '../config/paths.js';
+import type { AgentMcpServer } from '../mcp/model.js';
 
 export type AgentName = 'claude' | 'codex' | 'copilot' | 'gemini';
 
@@ -50,4 +51,20 @@ export interface AgentDescriptor {
    * onboarding or folder-trust prompts. `existing` is the file's current text, if any.
    */
   seeds: Array<{ homePath: string; merge(existing: string | undefined): string }>;
+  /** Where the agent reads MCP servers and how ours are merged in (see src/mcp). */
+  mcp: AgentMcpWriter;
+}
+
+/** Writes `config.toml`'s servers into the agent's own MCP config. */
+export interface AgentMcpWriter {
+  /** Relative to the agent's home, e.g. `.claude.json`. */
+  homePath: string;
+  /**
+   * `existing` is the file's current text (host copy, after any seed for the same file): its other
+   * settings and servers are kept, ours win on a name clash, and merging twice changes nothing.
+   * `${VAR}` references stay references: no secret value is ever resolved here.
+   */
+  merge(existing: string | undefined, servers: readonly AgentMcpServer[]): string;
+  /** What this agent cannot express of a server, as warnings (the rest is still written). */
+  limits(server: AgentMcpServer): string[];
 }

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+import { type HostFacts, userConfigFile } from '../config/paths.js';
+import { LaunchError } from '../errors.js';
+import { type ConfigProblem, formatProblem, type McpServer } from './model.js';
+import { type ValidationResult, validateConfig } from './schema.js';
+
+export interface LoadedMcpConfig {
+  /** Merged servers: the repo's definition of a name replaces the user's. Sorted by name. */
+  servers: McpServer[];
+  /** Unknown keys and the like, as `file:line:col path: message` lines. */
+  warnings: string[];
+  /** The files that were read (missing ones are skipped). */
+  files: string[];
+}
+
+/** Parses and validates one config text; pure. A syntax error is one problem with line:col. */
+export function parseConfigText(text: string, file: string): ValidationResult {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof TomlError)) throw error;
+    const message = (error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '');
+    return {
+      servers: [],
+      errors: [
+        { file, line: error.line, column: error.column, path: '', message: `invalid TOML: ${message}` },
+      ],
+      warnings: [],
+    };
+  }
+  return validateConfig(doc, file, text);
+}
+
+/** Later layers win per server name. */
+export function mergeLayers(layers: McpServer[][]): McpServer[] {
+  const byName = new Map<string, McpServer>();
+  for (const layer of layers) for (const server of layer) byName.set(server.name, server);
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Throws one CONFIG_INVALID error listing every problem of every file. */
+export function assertValid(problems: ConfigProblem[]): void {
+  if (problems.length === 0) return;
+  const lines = problems.map(formatProblem);
+  throw new LaunchError(
+    'CONFIG_INVALID',
+    `invalid config (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`,
+    {
+      hint: 'fix the places above; README "MCP servers (config.toml)" lists every key',
+      details: { problems },
+    },
+  );
+}
+
+export interface LoadOptions {
+  /** The repo whose `config.toml` is merged over the user's. */
+  repoDir?: string;
+  host: HostFacts;
+  /** Read exactly these files instead (later ones win), e.g. `mcp convert FILE`. */
+  files?: string[];
+}
+
+/** The user's config.toml, then `<repoDir>/config.toml` over it; missing files are fine. */
+export async function loadMcpConfig(options: LoadOptions): Promise<LoadedMcpConfig> {
+  const explicit = options.files !== undefined;
+  const candidates = options.files ?? [
+    userConfigFile(options.host),
+    ...(options.repoDir ? [path.join(options.repoDir, 'config.toml')] : []),
+  ];
+  const layers: McpServer[][] = [];
+  const errors: ConfigProblem[] = [];
+  const warnings: ConfigProblem[] = [];
+  const files: string[] = [];
+  for (const file of candidates) {
+    const text = await readIfPresent(file, explicit);
+    if (text === undefined) continue;
+    files.push(file);
+    const result = parseConfigText(text, file);
+    layers.push(result.servers);
+    errors.push(...result.errors);
+    warnings.push(...result.warnings);
+  }
+  assertValid(errors);
+  return { servers: mergeLayers(layers), warnings: warnings.map(formatProblem), files };
+}
+
+async function readIfPresent(file: string, required: boolean): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new LaunchError('FILE_NOT_FOUND', `config file not found: ${file}`, {
+        hint: 'pass the path of a config.toml',
+      });
+    }
+    throw new LaunchError('CONFIG_INVALID', `cannot read ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
