@@ -10,6 +10,7 @@ import { registerInit } from './init.js';
 import { registerLaunch } from './launch.js';
 import { registerList } from './list.js';
 import { registerLogs } from './logs.js';
+import { registerMcp } from './mcp.js';
 import { registerPort } from './port.js';
 import { registerPrune } from './prune.js';
 import { registerRm } from './rm.js';
@@ -37,5 +38,6 @@ export function registerCommands(program: Command): void {
   registerPort(program);
   registerCode(program);
   registerInit(program);
+  registerMcp(program);
   registerCompletion(program);
 }
