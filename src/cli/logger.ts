@@ -29,7 +29,9 @@ export class Logger {
 
   mask(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) out = out.split(secret).join('********');
+    // Longest first: a secret that contains another must not be left half shown.
+    const secrets = [...this.#secrets].sort((a, b) => b.length - a.length);
+    for (const secret of secrets) out = out.split(secret).join('********');
     return out;
   }
 
