@@ -1,0 +1,339 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binPath, parseJson, runCli } from '../helpers/cli.js';
+import {
+  docker,
+  FAKE_SECRETS,
+  type Fixture,
+  git,
+  makeFixture,
+  removeContainer,
+} from '../helpers/fixtures.js';
+import { ensureTestImages } from '../helpers/images.js';
+import { testBaseImage } from '../setup/global-engine.js';
+
+interface ListItem {
+  name: string;
+  agent: string;
+  branch: string;
+  state: string;
+  running: boolean;
+  volume: string;
+  ahead: number | null;
+  uncommitted: boolean | null;
+}
+
+describe('living with an agent container', () => {
+  let fixture: Fixture;
+  let name = '';
+  let env: NodeJS.ProcessEnv;
+  const cli = (...args: string[]) => runCli(args, { env });
+  const exec = (script: string) => cli('exec', name, '--', 'sh', '-c', script);
+  const listed = async (all = false): Promise<ListItem> => {
+    const result = await cli('list', ...(all ? ['--all'] : []), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const item = parseJson<ListItem[]>(result).find((i) => i.name === name);
+    if (!item) throw new Error(`${name} is not in list --json:\n${result.stdout}`);
+    return item;
+  };
+
+  beforeAll(async () => {
+    await ensureTestImages('claude');
+    fixture = makeFixture(`sess-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
+    env = { ...fixture.env, LAUNCH_AGENT_BASE_IMAGE: testBaseImage() };
+    const result = await cli(fixture.repo, '--agent', 'claude', '-b', 'feat', '--detach', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    name = parseJson<{ name: string }>(result).name;
+  });
+
+  afterAll(() => {
+    if (name) removeContainer(name);
+    fixture?.cleanup();
+  });
+
+  it('list --json shows the container with its uncommitted work and nothing ahead', async () => {
+    const item = await listed();
+    expect(item).toMatchObject({ agent: 'claude', branch: 'claude/feat', state: 'running', running: true });
+    expect(item.volume).toBe(`${name}-workspace`);
+    expect(item.ahead).toBe(0);
+    // The fixture carries modified, staged, deleted and untracked files.
+    expect(item.uncommitted).toBe(true);
+    const human = await cli('ls');
+    expect(human.stdout).toMatch(
+      new RegExp(`^${name}\\s+claude\\s+\\S+\\s+claude/feat\\s+running\\s+\\S+\\s+0\\s+yes$`, 'm'),
+    );
+    const quiet = await cli('list', '--quiet');
+    expect(quiet.stdout.split('\n')).toContain(name);
+  });
+
+  it('finds the container by an unambiguous prefix and fails clearly for an unknown name', async () => {
+    const byPrefix = await cli('exec', name.slice(0, -2), '--', 'true');
+    expect(byPrefix.code, byPrefix.stderr).toBe(0);
+    const unknown = await cli('exec', 'no-such-container-zz', '--json', '--', 'true');
+    expect(unknown.code).toBe(4);
+    expect(parseJson<{ error: { code: string; hint: string } }>(unknown).error).toMatchObject({
+      code: 'CONTAINER_NOT_FOUND',
+      hint: expect.stringContaining('launch-agent list'),
+    });
+  });
+
+  it('exec passes the exit code through, runs as the agent in /workspace and sees the secrets', async () => {
+    const seven = await exec('exit 7');
+    expect(seven.code).toBe(7);
+    const who = await exec('id -un; pwd; echo "$CLAUDE_CODE_OAUTH_TOKEN"; echo "$FAKE_SECRET_QUOTED"');
+    expect(who.code, who.stderr).toBe(0);
+    expect(who.stdout.split('\n').slice(0, 4)).toEqual([
+      'agent',
+      '/workspace',
+      FAKE_SECRETS.CLAUDE_CODE_OAUTH_TOKEN,
+      FAKE_SECRETS.FAKE_SECRET_QUOTED,
+    ]);
+    const piped = await runCli(['exec', name, '--', 'tr', 'a-z', 'A-Z'], { env, input: 'from stdin\n' });
+    expect(piped.stdout).toBe('FROM STDIN\n');
+    const json = await cli('exec', name, '--json', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3');
+    expect(json.code).toBe(3);
+    expect(parseJson(json)).toMatchObject({ name, exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
+  });
+
+  it('keeps /workspace across stop and start; a stopped container is checked without starting it', async () => {
+    expect((await exec('echo persisted > /workspace/persist.txt')).code).toBe(0);
+    const stop = await cli('stop', name, '--json', '--time', '2');
+    expect(stop.code, stop.stderr).toBe(0);
+    expect(parseJson<Array<{ name: string }>>(stop)).toEqual([
+      expect.objectContaining({ name, state: 'exited' }),
+    ]);
+    const stopped = await listed(true);
+    expect(stopped).toMatchObject({ state: 'exited', running: false, ahead: null, uncommitted: null });
+    expect((await cli('list', '--json')).stdout).not.toContain(`"${name}"`);
+
+    // rm and prune read the stopped workspace through a throwaway container and refuse.
+    const rm = await cli('rm', name);
+    expect(rm.code).toBe(5);
+    expect(rm.stderr).toContain('?? persist.txt');
+    // Without --yes prune only lists (and --yes could take other people's containers here).
+    const prune = await cli('prune', '--json');
+    expect(prune.code, prune.stderr).toBe(0);
+    const pruned = parseJson<{ removable: Array<{ name: string }>; kept: Array<{ name: string }> }>(prune);
+    expect(pruned.removable.map((r) => r.name)).not.toContain(name);
+    expect(pruned.kept.map((k) => k.name)).toContain(name);
+    expect(docker('inspect', '--format', '{{.State.Status}}', name)).toBe('exited');
+    expect(docker('ps', '-a', '--filter', `name=${name}-check-`, '--format', '{{.Names}}')).toBe('');
+
+    const start = await cli('start', name.slice(0, -1));
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stdout.trim()).toBe(`started ${name}`);
+    const after = await exec('cat /workspace/persist.txt');
+    expect(after.stdout).toBe('persisted\n');
+  });
+
+  it('counts a commit made inside as ahead 1, and rm refuses listing it', async () => {
+    const commit = await exec('git add -A && git commit -q -m "session work" && git log -1 --format=%h');
+    expect(commit.code, commit.stderr).toBe(0);
+    const sha = commit.stdout.trim();
+    expect(await listed()).toMatchObject({ ahead: 1, uncommitted: false });
+
+    const rm = await cli('rm', name);
+    expect(rm.code).toBe(5);
+    expect(rm.stderr).toContain('1 commit not pushed to local');
+    expect(rm.stderr).toContain(`${sha} session work`);
+    expect(rm.stderr).toContain('--force');
+    const rmJson = await cli('rm', name, '--json');
+    expect(parseJson<{ error: { code: string; containers: unknown[] } }>(rmJson).error).toMatchObject({
+      code: 'UNPUSHED_WORK',
+      containers: [{ name, unpushed: [`${sha} session work`], uncommitted: [] }],
+    });
+    expect(docker('inspect', '--format', '{{.State.Running}}', name)).toBe('true');
+  });
+
+  it('is back to ahead 0 after git push, and the branch is on the host', async () => {
+    const push = await exec('git push -q 2>&1');
+    expect(push.code, push.stdout).toBe(0);
+    expect(await listed()).toMatchObject({ ahead: 0, uncommitted: false });
+    expect(git(fixture.repo, 'log', '-1', '--format=%s', 'claude/feat')).toBe('session work');
+  });
+
+  it('code --json gives the attached-container URI and writes the Dev Containers config under HOME', async () => {
+    const result = await cli('code', name.slice(0, -1), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const out = parseJson<{ uri: string; configFile: string; opened: boolean }>(result);
+    const hex = /^vscode-remote:\/\/attached-container\+([0-9a-f]+)\/workspace$/.exec(out.uri)?.[1];
+    expect(hex).toBeDefined();
+    expect(JSON.parse(Buffer.from(hex!, 'hex').toString('utf8'))).toEqual({ containerName: `/${name}` });
+    const file = path.join(
+      fixture.home,
+      '.config/Code/User/globalStorage/ms-vscode-remote.remote-containers/nameConfigs',
+      `${name}.json`,
+    );
+    expect(out.configFile).toBe(file);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      workspaceFolder: '/workspace',
+      remoteUser: 'agent',
+    });
+    const label = docker('inspect', '--format', '{{index .Config.Labels "devcontainer.metadata"}}', name);
+    expect(JSON.parse(label)[0]).toMatchObject({ remoteUser: 'agent' });
+  });
+
+  it('cp copies files and folders both ways, owned by the agent inside', async () => {
+    const src = path.join(fixture.dir, 'to-container');
+    mkdirSync(path.join(src, 'sub'), { recursive: true });
+    writeFileSync(path.join(src, 'sub', 'a.txt'), 'alpha\n');
+    writeFileSync(path.join(fixture.dir, 'one.txt'), 'one\n');
+    expect((await cli('cp', src, `${name}:/tmp/in`)).code).toBe(0);
+    expect((await cli('cp', path.join(fixture.dir, 'one.txt'), `${name}:/tmp/`)).code).toBe(0);
+    const inside = await exec(
+      'cat /tmp/in/sub/a.txt /tmp/one.txt; stat -c %U /tmp/in/sub/a.txt /tmp/one.txt',
+    );
+    expect(inside.stdout).toBe('alpha\none\nagent\nagent\n');
+
+    const out = path.join(fixture.dir, 'from-container');
+    mkdirSync(out);
+    expect((await cli('cp', `${name}:/tmp/in`, out)).code).toBe(0);
+    expect(readFileSync(path.join(out, 'in', 'sub', 'a.txt'), 'utf8')).toBe('alpha\n');
+    const readme = path.join(fixture.dir, 'readme-copy.md');
+    const copied = await cli('cp', `${name}:README.md`, readme);
+    expect(copied.code, copied.stderr).toBe(0);
+    expect(readFileSync(readme, 'utf8')).toBe('# demo\n');
+    const missing = await cli('cp', `${name}:no/such/file`, fixture.dir);
+    expect(missing.code).toBe(4);
+  });
+
+  it('port forwards 127.0.0.1 on the host to a server inside the container', async () => {
+    const serve = await exec(
+      'nohup python3 -m http.server 18765 --bind 127.0.0.1 --directory /workspace >/dev/null 2>&1 & sleep 1',
+    );
+    expect(serve.code).toBe(0);
+    const child = spawn(process.execPath, [binPath, 'port', name, '18765', '0', '--json'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const forward = await firstJson<{ hostPort: number; url: string }>(child);
+      expect(forward.url).toBe(`http://127.0.0.1:${forward.hostPort}`);
+      const bodies = await Promise.all([1, 2, 3].map(() => fetchText(`${forward.url}/README.md`)));
+      expect(bodies).toEqual(['# demo\n', '# demo\n', '# demo\n']);
+    } finally {
+      child.kill('SIGINT');
+    }
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+  });
+
+  it('logs and stats report on the container', async () => {
+    const logs = await cli('logs', name, '--tail', '5');
+    expect(logs.code, logs.stderr).toBe(0);
+    const stats = await cli('stats', name, '--json');
+    expect(stats.code, stats.stderr).toBe(0);
+    const [s] = parseJson<Array<Record<string, number | string>>>(stats);
+    expect(s).toMatchObject({ name, memoryLimitBytes: 4 * 1024 ** 3, pidsLimit: 512 });
+    expect(s?.pids).toBeGreaterThan(0);
+    expect(s?.uptimeSeconds).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rm removes the container and its volume once the work is pushed', async () => {
+    const volume = `${name}-workspace`;
+    expect(docker('volume', 'ls', '-q', '--filter', `name=^${volume}$`)).toBe(volume);
+    const rm = await cli('rm', name, '--json');
+    expect(rm.code, rm.stderr).toBe(0);
+    expect(parseJson(rm)).toEqual([expect.objectContaining({ name, volume })]);
+    expect(docker('ps', '-a', '-q', '--filter', `name=^/${name}$`)).toBe('');
+    expect(docker('volume', 'ls', '-q', '--filter', `name=^${volume}$`)).toBe('');
+    const again = await cli('rm', name);
+    expect(again.code).toBe(4);
+  });
+});
+
+describe('init and completion', () => {
+  let fixture: Fixture;
+  beforeAll(() => {
+    fixture = makeFixture(`init-${Date.now().toString(36)}`);
+  });
+  afterAll(() => fixture?.cleanup());
+
+  it('init puts the templates in place, secrets 0600, and never overwrites', async () => {
+    const dir = path.join(fixture.dir, 'la-config');
+    const env = { ...fixture.env, LAUNCH_AGENT_CONFIG_DIR: dir };
+    const first = await runCli(['init', '--json'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    const files = parseJson<{ files: Array<{ file: string; status: string }> }>(first).files;
+    for (const f of ['secrets.env', 'aliases.sh', 'aliases.ps1']) {
+      expect(files.find((x) => x.file === f)?.status).toBe('created');
+      expect(existsSync(path.join(dir, f))).toBe(true);
+    }
+    expect(statSync(path.join(dir, 'secrets.env')).mode & 0o777).toBe(0o600);
+    writeFileSync(path.join(dir, 'secrets.env'), 'MINE=1\n');
+    const second = await runCli(['init', '--json'], { env });
+    expect(
+      parseJson<{ files: Array<{ status: string }> }>(second).files.every((f) => f.status !== 'created'),
+    ).toBe(true);
+    expect(readFileSync(path.join(dir, 'secrets.env'), 'utf8')).toBe('MINE=1\n');
+    // The aliases file is valid shell and defines the shortcuts.
+    const defined = execFileSync(
+      'bash',
+      ['-c', `. ${path.join(dir, 'aliases.sh')} >/dev/null 2>&1; type -t lac lax lash`],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(defined.split('\n').filter(Boolean)).toEqual(['function', 'function', 'function']);
+  });
+
+  it('completion bash completes commands and container names', async () => {
+    const script = await runCli(['completion', 'bash']);
+    expect(script.code).toBe(0);
+    const bin = path.join(fixture.dir, 'bin');
+    mkdirSync(bin);
+    // A stand-in `launch-agent` on PATH whose `list --all --quiet` names two containers.
+    writeFileSync(path.join(bin, 'launch-agent'), '#!/bin/sh\nprintf "claude-app-one\\ncodex-app-two\\n"\n');
+    chmodSync(path.join(bin, 'launch-agent'), 0o755);
+    const file = path.join(fixture.dir, 'completion.bash');
+    writeFileSync(file, script.stdout);
+    const complete = (words: string[]) =>
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          `. ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _launch_agent; printf '%s\\n' "\${COMPREPLY[@]}"`,
+        ],
+        { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, cwd: fixture.dir },
+      )
+        .split('\n')
+        .filter(Boolean);
+    expect(complete(['launch-agent', 'sh'])).toContain('shell');
+    expect(complete(['launch-agent', 'attach', 'cl'])).toEqual(['claude-app-one']);
+    expect(complete(['launch-agent', 'rm', '--f'])).toEqual(['--force']);
+    for (const shell of ['zsh', 'pwsh']) {
+      const other = await runCli(['completion', shell]);
+      expect(other.code).toBe(0);
+      expect(other.stdout).toContain('list');
+    }
+  });
+});
+
+function firstJson<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      try {
+        resolve(JSON.parse(out) as T);
+      } catch {
+        // not complete yet
+      }
+    });
+    child.on('close', (code) =>
+      reject(new Error(`port exited ${code} before printing JSON:\n${out}\n${err}`)),
+    );
+  });
+}
+
+async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.text();
+}
