@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 
 describe('launch-agent basics', () => {
@@ -6,6 +7,22 @@ describe('launch-agent basics', () => {
     const result = await runCli(['--version']);
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('--help lists every command', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    const names = buildProgram().commands.map((c) => c.name());
+    expect(names).toContain('doctor');
+    const listed = result.stdout.slice(result.stdout.indexOf('Commands:'));
+    for (const name of names) expect(listed).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  });
+
+  it('an unknown option is a usage error (exit 2) without a stack', async () => {
+    const result = await runCli(['doctor', '--no-such-flag']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown option '--no-such-flag'");
+    expect(result.stderr).not.toContain('    at ');
   });
 
   it('doctor --json reports the real engine', async () => {
