@@ -10,7 +10,8 @@ export function parseJsonObject(text: string | undefined, what: string): Record<
 
 export function objectAt(parent: Record<string, unknown>, key: string): Record<string, unknown> {
   const value = parent[key];
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value))
+    return value as Record<string, unknown>;
   const fresh: Record<string, unknown> = {};
   parent[key] = fresh;
   return fresh;

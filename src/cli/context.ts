@@ -51,5 +51,7 @@ export class CliContext {
 }
 
 export function addCommonOptions<T extends { option(flags: string, description: string): T }>(command: T): T {
-  return command.option('--json', 'print one JSON document on stdout').option('--verbose', 'log details and timings on stderr');
+  return command
+    .option('--json', 'print one JSON document on stdout')
+    .option('--verbose', 'log details and timings on stderr');
 }

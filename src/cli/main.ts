@@ -4,7 +4,9 @@ import { ExitCode, isLaunchError, messageOf } from '../errors.js';
 import { registerCommands } from './commands/index.js';
 
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -36,7 +38,11 @@ export async function main(argv: string[]): Promise<void> {
 function report(error: unknown, options: { json: boolean; verbose: boolean }): number {
   if (error instanceof CommanderError) {
     // commander already printed help/version or its own usage message.
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
       return ExitCode.ok;
     }
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
@@ -53,7 +59,9 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
     return error.exitCode;
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ error: { code: 'INTERNAL', message: messageOf(error) } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ error: { code: 'INTERNAL', message: messageOf(error) } }, null, 2)}\n`,
+    );
   }
   process.stderr.write(`error: internal error: ${messageOf(error)}\n`);
   if (options.verbose) process.stderr.write(`${stackOf(error)}\n`);

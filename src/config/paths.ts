@@ -15,9 +15,15 @@ export function hostFacts(): HostFacts {
 export function configDir(host: HostFacts): string {
   if (host.env.LAUNCH_AGENT_CONFIG_DIR) return host.env.LAUNCH_AGENT_CONFIG_DIR;
   if (host.platform === 'win32') {
-    return path.win32.join(host.env.APPDATA ?? path.win32.join(host.homedir, 'AppData', 'Roaming'), 'launch-agent');
+    return path.win32.join(
+      host.env.APPDATA ?? path.win32.join(host.homedir, 'AppData', 'Roaming'),
+      'launch-agent',
+    );
   }
-  return path.posix.join(host.env.XDG_CONFIG_HOME || path.posix.join(host.homedir, '.config'), 'launch-agent');
+  return path.posix.join(
+    host.env.XDG_CONFIG_HOME || path.posix.join(host.homedir, '.config'),
+    'launch-agent',
+  );
 }
 
 /** Where URL sources are cloned: the OS's cache dir. */

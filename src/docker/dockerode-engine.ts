@@ -21,7 +21,15 @@ import type {
 } from './engine.js';
 import { followBuild, followJsonStream } from './json-stream.js';
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'EPERM',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+]);
 
 function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
   switch (endpoint.protocol) {
@@ -48,7 +56,13 @@ function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
       // Without verification (DOCKER_CERT_PATH alone, SkipTLSVerify) the client certificate is
       // still sent, but the server's is not checked: only an agent option can say so.
       const agent = tls.verify ? {} : { agent: new https.Agent({ ...files, rejectUnauthorized: false }) };
-      return { protocol: 'https', host: endpoint.host!, port: endpoint.port!, ...files, ...agent } as Docker.DockerOptions;
+      return {
+        protocol: 'https',
+        host: endpoint.host!,
+        port: endpoint.port!,
+        ...files,
+        ...agent,
+      } as Docker.DockerOptions;
     }
   }
 }
@@ -86,14 +100,18 @@ export class DockerodeEngine implements Engine {
     if (error instanceof LaunchError) return error;
     const e = error as HttpError;
     if (e?.code && UNREACHABLE_CODES.has(e.code)) {
-      return new LaunchError('ENGINE_UNREACHABLE', `cannot reach the container engine at ${this.endpoint.url} (${e.code})`, {
-        hint:
-          e.code === 'EACCES'
-            ? 'add yourself to the docker group or point DOCKER_HOST at an engine you may use'
-            : 'start Docker (or Podman), or point DOCKER_HOST / docker context at a running engine; `launch-agent doctor` checks the set-up',
-        cause: error,
-        details: { endpoint: this.endpoint.url, source: this.endpoint.source },
-      });
+      return new LaunchError(
+        'ENGINE_UNREACHABLE',
+        `cannot reach the container engine at ${this.endpoint.url} (${e.code})`,
+        {
+          hint:
+            e.code === 'EACCES'
+              ? 'add yourself to the docker group or point DOCKER_HOST at an engine you may use'
+              : 'start Docker (or Podman), or point DOCKER_HOST / docker context at a running engine; `launch-agent doctor` checks the set-up',
+          cause: error,
+          details: { endpoint: this.endpoint.url, source: this.endpoint.source },
+        },
+      );
     }
     const message = e?.json?.message ?? messageOf(error);
     return new LaunchError('ENGINE_ERROR', `${what}: ${message}`, { cause: error });
@@ -147,7 +165,11 @@ export class DockerodeEngine implements Engine {
     });
   }
 
-  async buildImage(context: Readable, options: BuildOptions, onEvent?: (event: BuildEvent) => void): Promise<string> {
+  async buildImage(
+    context: Readable,
+    options: BuildOptions,
+    onEvent?: (event: BuildEvent) => void,
+  ): Promise<string> {
     const stream = await this.#call('build image', () =>
       this.#docker.buildImage(context as unknown as NodeJS.ReadableStream, {
         t: options.tag,
@@ -164,9 +186,13 @@ export class DockerodeEngine implements Engine {
   }
 
   async pullImage(ref: string, onEvent?: (event: BuildEvent) => void): Promise<void> {
-    const stream = await this.#call(`pull ${ref}`, () => this.#docker.pull(ref) as Promise<NodeJS.ReadableStream>);
+    const stream = await this.#call(
+      `pull ${ref}`,
+      () => this.#docker.pull(ref) as Promise<NodeJS.ReadableStream>,
+    );
     const outcome = await followJsonStream(stream as unknown as Readable, (event) => {
-      if (event.status) onEvent?.({ type: 'output', text: `${event.id ? `${event.id}: ` : ''}${event.status}\n` });
+      if (event.status)
+        onEvent?.({ type: 'output', text: `${event.id ? `${event.id}: ` : ''}${event.status}\n` });
     });
     if (outcome.error) {
       throw new LaunchError('ENGINE_ERROR', `pull ${ref}: ${outcome.error}`, {
@@ -188,7 +214,9 @@ export class DockerodeEngine implements Engine {
   }
 
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
-    await this.#call(`create volume ${name}`, () => this.#docker.createVolume({ Name: name, Labels: labels }));
+    await this.#call(`create volume ${name}`, () =>
+      this.#docker.createVolume({ Name: name, Labels: labels }),
+    );
   }
 
   async removeVolume(name: string): Promise<void> {
@@ -303,7 +331,10 @@ export class DockerodeEngine implements Engine {
     };
   }
 
-  async listContainers(options: { all?: boolean; labels: Record<string, string> }): Promise<ContainerSummary[]> {
+  async listContainers(options: {
+    all?: boolean;
+    labels: Record<string, string>;
+  }): Promise<ContainerSummary[]> {
     return this.#call('list containers', async () => {
       const list = await this.#docker.listContainers({
         all: options.all ?? false,
@@ -351,7 +382,11 @@ export class DockerodeEngine implements Engine {
       stdout: out,
       stderr: err,
     });
-    return { exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') };
+    return {
+      exitCode,
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8'),
+    };
   }
 
   async execStream(id: string, options: ExecStreamOptions): Promise<number> {
@@ -392,11 +427,18 @@ export class DockerodeEngine implements Engine {
     });
   }
 
-  async logs(id: string, options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable }): Promise<void> {
+  async logs(
+    id: string,
+    options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable },
+  ): Promise<void> {
     await this.#call(`logs of ${id}`, async () => {
       const container = this.#docker.getContainer(id);
       const { Config } = await container.inspect();
-      const base = { stdout: true, stderr: true, ...(options.tail === undefined ? {} : { tail: options.tail }) };
+      const base = {
+        stdout: true,
+        stderr: true,
+        ...(options.tail === undefined ? {} : { tail: options.tail }),
+      };
       if (!options.follow) {
         const buffer = (await container.logs({ ...base, follow: false })) as Buffer;
         if (Config.Tty) options.stdout.write(buffer);

@@ -12,7 +12,11 @@ export interface Engine {
   inspectImage(ref: string): Promise<ImageDetails | undefined>;
   listImages(labels: Record<string, string>): Promise<ImageDetails[]>;
   /** Builds from a tar stream of the context; rejects with the failing step and the engine's message. */
-  buildImage(context: Readable, options: BuildOptions, onEvent?: (event: BuildEvent) => void): Promise<string>;
+  buildImage(
+    context: Readable,
+    options: BuildOptions,
+    onEvent?: (event: BuildEvent) => void,
+  ): Promise<string>;
   /** Pulls from the image's registry; rejects with the engine's message. */
   pullImage(ref: string, onEvent?: (event: BuildEvent) => void): Promise<void>;
   tagImage(id: string, repo: string, tag: string): Promise<void>;
@@ -35,7 +39,10 @@ export interface Engine {
   exec(id: string, options: ExecOptions): Promise<ExecResult>;
   /** Runs a command wired to the given streams (TTY or not); resolves with its exit code. */
   execStream(id: string, options: ExecStreamOptions): Promise<number>;
-  logs(id: string, options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable }): Promise<void>;
+  logs(
+    id: string,
+    options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable },
+  ): Promise<void>;
   stats(id: string): Promise<ContainerStats>;
   resizeContainerTty?(id: string, size: TtySize): Promise<void>;
 }

@@ -3,7 +3,10 @@ import { execFileSync } from 'node:child_process';
 /** Integration and e2e tests need a real engine: fail loudly with the reason, never skip. */
 export default function setup(): void {
   try {
-    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { stdio: 'pipe', timeout: 20_000 });
+    execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], {
+      stdio: 'pipe',
+      timeout: 20_000,
+    });
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(
