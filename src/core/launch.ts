@@ -70,6 +70,22 @@ export interface LaunchResult {
  * fails or the launch is interrupted.
  */
 export async function launch(options: LaunchOptions, deps: LaunchDeps): Promise<LaunchResult> {
+  try {
+    return await launchSteps(options, deps);
+  } catch (error) {
+    // Whatever step the interruption broke, the user sees one interruption, not its side effects.
+    if (deps.signal?.aborted) throw interrupted();
+    throw error;
+  }
+}
+
+function interrupted(): LaunchError {
+  return new LaunchError('INTERRUPTED', 'launch interrupted; removed what it had created', {
+    hint: 'run the same command again to launch',
+  });
+}
+
+async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<LaunchResult> {
   const progress = deps.onProgress ?? (() => undefined);
   const warnings: string[] = [];
   const warn = (message: string) => {

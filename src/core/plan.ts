@@ -89,7 +89,9 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const feature = validateFeature(options.feature ?? input.randomId);
   const name = options.name ?? containerName(agent.name, repo.name, feature);
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
-    throw new LaunchError('USAGE', `--name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, got \`${name}\``);
+    throw new LaunchError('USAGE', `--name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, got \`${name}\``, {
+      hint: 'letters, digits, `_`, `.` and `-`, starting with a letter or digit',
+    });
   }
   const branch = `${agent.name}/${feature}`;
   if (repo.branches[branch] !== undefined) {
@@ -99,11 +101,15 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   }
   const network = options.network ?? 'bridge';
   if (network !== 'bridge' && network !== 'none') {
-    throw new LaunchError('USAGE', `--network must be bridge or none, got \`${network}\``);
+    throw new LaunchError('USAGE', `--network must be bridge or none, got \`${network}\``, {
+      hint: 'bridge (the default) reaches the network; none cuts it off',
+    });
   }
   const mode = options.mode;
   if (mode === 'prompt' && !options.prompt?.trim()) {
-    throw new LaunchError('USAGE', '--prompt needs the text to run, got an empty string');
+    throw new LaunchError('USAGE', '--prompt needs the text to run, got an empty string', {
+      hint: 'e.g. --prompt "fix the failing test"',
+    });
   }
   const userEnv = (options.env ?? []).map((pair) => {
     const eq = pair.indexOf('=');

@@ -22,7 +22,9 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
   const mode = modeOf(flags, interactive);
   const auth = flags.auth as AuthMode;
   if (!['ro', 'rw', 'none'].includes(auth)) {
-    throw new LaunchError('USAGE', `--auth must be ro, rw or none, got \`${flags.auth}\``);
+    throw new LaunchError('USAGE', `--auth must be ro, rw or none, got \`${flags.auth}\``, {
+      hint: 'ro (default) mounts host logins read-only; rw lets token refreshes reach the host; none mounts nothing',
+    });
   }
   const options: LaunchOptions = {
     source,
@@ -111,13 +113,12 @@ async function ensureAgentImage(
     }
     return options.image;
   }
-  const imagesModule = '../../core/images.js';
-  const { ensureImages } = (await import(imagesModule)) as {
-    ensureImages: (engine: Engine, options: Record<string, unknown>) => Promise<{ agentImage?: string }>;
-  };
+  const { ensureImages } = await import('../../core/images.js');
   const result = await ensureImages(engine, {
     agent: agent.name,
-    ...definedOnly({ baseImage: options.baseImage, caBundle: options.caBundle, onProgress }),
+    baseImage: options.baseImage,
+    caBundle: options.caBundle,
+    onProgress,
   });
   if (!result.agentImage) throw new LaunchError('INTERNAL', `no image was made for ${agent.name}`);
   return result.agentImage;

@@ -76,6 +76,7 @@ export function modeOf(flags: LaunchFlags, interactive: boolean): 'attach' | 'de
     throw new LaunchError(
       'USAGE',
       `choose one of --detach, --prompt and --shell, got ${chosen.map((c) => `--${c}`).join(' and ')}`,
+      { hint: 'without any of them the agent attaches when this is a terminal' },
     );
   }
   if (chosen[0]) return chosen[0];

@@ -1,0 +1,359 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentName } from '../../src/agents/types.js';
+import { parseJson, runCli } from '../helpers/cli.js';
+import {
+  docker,
+  dockerExec,
+  FAKE_SECRETS,
+  FIXTURE_UID,
+  type Fixture,
+  makeFixture,
+  ourObjects,
+  ownerGit,
+  removeContainer,
+} from '../helpers/fixtures.js';
+import { ensureTestImages } from '../helpers/images.js';
+import { testBaseImage } from '../setup/global-engine.js';
+
+interface Launched {
+  name: string;
+  id: string;
+  agent: string;
+  image: string;
+  branch: string;
+  workspace: { volume: string; path: string };
+  remotes: Record<string, string>;
+  vscodeUri: string;
+  created: string;
+}
+
+const agents: AgentName[] = ['claude', 'codex', 'copilot', 'gemini'];
+const credentialFile: Record<AgentName, string> = {
+  claude: '.claude/.credentials.json',
+  codex: '.codex/auth.json',
+  copilot: '.config/gh',
+  gemini: '.gemini/oauth_creds.json',
+};
+const tokenVar: Record<AgentName, keyof typeof FAKE_SECRETS> = {
+  claude: 'CLAUDE_CODE_OAUTH_TOKEN',
+  codex: 'CODEX_API_KEY',
+  copilot: 'COPILOT_GITHUB_TOKEN',
+  gemini: 'GEMINI_API_KEY',
+};
+
+function cliEnv(fixture: Fixture): NodeJS.ProcessEnv {
+  return { ...fixture.env, LAUNCH_AGENT_BASE_IMAGE: testBaseImage() };
+}
+
+function filesNotOwnedBy(dir: string, uid: number): string[] {
+  const out: string[] = [];
+  const walk = (p: string) => {
+    const info = statSync(p, { throwIfNoEntry: false });
+    if (!info) return;
+    if (info.uid !== uid) out.push(p);
+    if (info.isDirectory()) for (const child of readdirSync(p)) walk(path.join(p, child));
+  };
+  walk(dir);
+  return out;
+}
+
+describe.each(agents)('launch --agent %s', (agent) => {
+  let fixture: Fixture;
+  let launched: Launched;
+  let output: string;
+  const hostStatusBefore: { status?: string; head?: string } = {};
+
+  beforeAll(async () => {
+    await ensureTestImages(agent);
+    fixture = makeFixture(`demo-${agent}-${Date.now().toString(36)}`);
+    hostStatusBefore.status = ownerGit(fixture.repo, 'status', '--porcelain');
+    hostStatusBefore.head = ownerGit(fixture.repo, 'rev-parse', 'HEAD');
+    const result = await runCli([fixture.repo, '--agent', agent, '-b', 'feat', '--detach', '--json'], {
+      env: cliEnv(fixture),
+    });
+    output = result.stdout + result.stderr;
+    expect(result.code, result.stderr).toBe(0);
+    launched = parseJson<Launched>(result);
+  });
+
+  afterAll(() => {
+    if (launched) removeContainer(launched.name);
+    fixture?.cleanup();
+  });
+
+  it('prints one JSON object describing the container', () => {
+    expect(launched.name).toBe(`${agent}-${path.basename(fixture.repo)}-feat`);
+    expect(launched.branch).toBe(`${agent}/feat`);
+    expect(launched.agent).toBe(agent);
+    expect(launched.image).toMatch(new RegExp(`^launch-agent/${agent}:`));
+    expect(launched.workspace).toEqual({ volume: `${launched.name}-workspace`, path: '/workspace' });
+    expect(launched.remotes).toEqual({
+      local: '/run/launch-agent/host.git',
+      origin: 'https://example.com/acme/demo-repo.git',
+    });
+    expect(launched.vscodeUri).toMatch(/^vscode-remote:\/\/attached-container\+[0-9a-f]+\/workspace$/);
+    expect(Number.isNaN(Date.parse(launched.created))).toBe(false);
+  });
+
+  it('has the labels, limits and security defaults', () => {
+    const info = JSON.parse(docker('inspect', launched.name))[0];
+    expect(info.Config.Labels).toMatchObject({
+      'dev.launch-agent.managed': 'true',
+      'dev.launch-agent.agent': agent,
+      'dev.launch-agent.branch': `${agent}/feat`,
+      'dev.launch-agent.volume': `${launched.name}-workspace`,
+    });
+    expect(info.Config.Labels['devcontainer.metadata']).toContain('"remoteUser"');
+    expect(info.Config.User).toBe(`${FIXTURE_UID}:${FIXTURE_UID}`);
+    expect(info.HostConfig.SecurityOpt).toContain('no-new-privileges:true');
+    expect(info.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(info.HostConfig.CapAdd ?? []).toEqual([]);
+    expect(info.HostConfig.Privileged).toBe(false);
+    expect(info.HostConfig.PidsLimit).toBe(512);
+    expect(info.HostConfig.Memory).toBe(4 * 1024 ** 3);
+    expect(info.HostConfig.NanoCpus).toBe(2e9);
+    expect(info.HostConfig.PortBindings ?? {}).toEqual({});
+    expect(info.State.Running).toBe(true);
+    const mounts = info.Mounts as Array<{ Destination: string; RW: boolean; Source: string }>;
+    const mount = (dest: string) => mounts.find((m) => m.Destination === dest);
+    expect(mount('/run/launch-agent/secrets.env')?.RW).toBe(false);
+    expect(mount(`/run/launch-agent/auth/${agent}/${credentialFile[agent]}`)?.RW).toBe(false);
+    expect(mount('/run/launch-agent/host.git/hooks')?.RW).toBe(false);
+    expect(mount('/run/launch-agent/host.git/config')?.RW).toBe(false);
+    expect(mount('/run/launch-agent/host.git')?.RW).toBe(true);
+  });
+
+  it('runs tini as PID 1 and nothing as root; exec without -u is not root', () => {
+    const ps = docker('exec', launched.name, 'ps', '-eo', 'pid,uid,comm', '--no-headers');
+    const rows = ps.split('\n').map((line) => line.trim().split(/\s+/));
+    expect(rows.find((r) => r[0] === '1')?.[2]).toBe('tini');
+    for (const row of rows) expect(row[1], ps).toBe(String(FIXTURE_UID));
+    expect(docker('exec', launched.name, 'id', '-un')).toBe('agent');
+  });
+
+  it('holds the host work on the new branch, uncommitted work exactly as on the host, no ignored files', () => {
+    expect(dockerExec(launched.name, 'git rev-parse --abbrev-ref HEAD')).toBe(`${agent}/feat`);
+    expect(dockerExec(launched.name, 'git rev-parse HEAD')).toBe(hostStatusBefore.head);
+    expect(dockerExec(launched.name, 'git status --porcelain')).toBe(hostStatusBefore.status);
+    expect(dockerExec(launched.name, 'test ! -e .env && test ! -e node_modules && echo absent')).toBe(
+      'absent',
+    );
+    expect(dockerExec(launched.name, 'readlink outside-link')).toBe('/etc/hostname');
+    expect(dockerExec(launched.name, 'cat private.txt')).toBe('owner only');
+    expect(dockerExec(launched.name, 'stat -c %a run.sh')).toBe('755');
+    expect(dockerExec(launched.name, 'find /workspace ! -user agent | head -5')).toBe('');
+  });
+
+  it('has origin and local remotes, and git push lands the branch in the host repo', () => {
+    const remotes = dockerExec(launched.name, 'git remote -v');
+    expect(remotes).toContain('origin\thttps://example.com/acme/demo-repo.git (fetch)');
+    expect(remotes).toContain('local\t/run/launch-agent/host.git (push)');
+    const marker = Date.now() / 1000;
+    dockerExec(
+      launched.name,
+      'echo agent > agent.txt && git add agent.txt && git commit -q -m "agent commit" && git push -q 2>&1',
+    );
+    // Everything the push wrote belongs to the repo's owner (checked before the host's own git,
+    // run here as root, touches the index).
+    expect(filesNotOwnedBy(path.join(fixture.repo, '.git'), FIXTURE_UID)).toEqual([]);
+    const written = execFileSync('find', [path.join(fixture.repo, '.git'), '-newermt', `@${marker}`], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
+    expect(written.length).toBeGreaterThan(0);
+    expect(ownerGit(fixture.repo, 'log', '-1', '--format=%s', `${agent}/feat`)).toBe('agent commit');
+    // The host's checkout is untouched.
+    expect(ownerGit(fixture.repo, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
+    expect(ownerGit(fixture.repo, 'rev-parse', 'HEAD')).toBe(hostStatusBefore.head);
+    expect(ownerGit(fixture.repo, 'status', '--porcelain')).toBe(hostStatusBefore.status);
+  });
+
+  it('cannot write the host repo hooks or config', () => {
+    const result = dockerExec(
+      launched.name,
+      'for f in /run/launch-agent/host.git/hooks/post-checkout /run/launch-agent/host.git/config; do (echo x >> $f) 2>/dev/null && echo "wrote $f"; done; echo done',
+    );
+    expect(result).toBe('done');
+  });
+
+  it('gives the agent its secrets, and shows them nowhere else', () => {
+    const env = dockerExec(launched.name, 'env');
+    expect(env).toContain(`${tokenVar[agent]}=${FAKE_SECRETS[tokenVar[agent]]}`);
+    expect(env).toContain(`FAKE_SECRET_QUOTED=${FAKE_SECRETS.FAKE_SECRET_QUOTED}`);
+    const inspect = docker('inspect', launched.name);
+    const history = docker('history', '--no-trunc', launched.image);
+    for (const value of Object.values(FAKE_SECRETS)) {
+      expect(inspect).not.toContain(value);
+      expect(history).not.toContain(value);
+      expect(output).not.toContain(value);
+    }
+  });
+
+  it('makes the host login available read-only in the writable home', () => {
+    const check = dockerExec(
+      launched.name,
+      `test -r ~/${credentialFile[agent]} && echo readable; (echo x >> /run/launch-agent/auth/${agent}/${credentialFile[agent]}) 2>/dev/null || echo read-only; touch ~/.state-test && echo home-writable`,
+    );
+    expect(check.split('\n')).toEqual(['readable', 'read-only', 'home-writable']);
+  });
+});
+
+describe('launch: bad input', () => {
+  let fixture: Fixture;
+
+  beforeAll(async () => {
+    await ensureTestImages('claude');
+    fixture = makeFixture(`bad-input-${Date.now().toString(36)}`);
+  });
+  afterAll(() => fixture?.cleanup());
+
+  const repoName = () => path.basename(fixture.repo);
+  const leftovers = () => {
+    const { containers, volumes } = ourObjects();
+    return [...containers, ...volumes].filter((n) => n.includes(repoName()));
+  };
+
+  it.each([
+    ['a missing path', (f: Fixture) => [path.join(f.dir, 'nope'), '--detach'], /no such folder/],
+    ['a folder that is not a repo', (f: Fixture) => [f.home, '--detach'], /not a git repository/],
+    ['an unknown agent', (f: Fixture) => [f.repo, '--agent', 'robot', '--detach'], /unknown agent `robot`/],
+    ['a bad --memory', (f: Fixture) => [f.repo, '--memory', 'lots', '--detach'], /--memory must be a size/],
+    [
+      'a bad --cpus',
+      (f: Fixture) => [f.repo, '--cpus', 'abc', '--detach'],
+      /--cpus must be a positive number, got `abc`/,
+    ],
+    ['two modes', (f: Fixture) => [f.repo, '--detach', '--shell'], /choose one of/],
+  ])(
+    '%s: non-zero exit, one-line error and hint, no stack, nothing created',
+    async (_what, args, message) => {
+      const result = await runCli(args(fixture), { env: cliEnv(fixture) });
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toMatch(/^error: .+\nhint: .+\n$/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(leftovers()).toEqual([]);
+    },
+  );
+
+  it('engine down: names the endpoint and what to do', async () => {
+    const result = await runCli([fixture.repo, '--detach'], {
+      env: { ...cliEnv(fixture), DOCKER_HOST: 'unix:///tmp/launch-agent-no-engine.sock' },
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/unix:\/\/\/tmp\/launch-agent-no-engine.sock/);
+    expect(result.stderr).toMatch(/hint: /);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a name in use: error names --replace and launch-agent shell; --replace starts afresh', async () => {
+    const first = await runCli([fixture.repo, '-b', 'dup', '--detach', '--json'], { env: cliEnv(fixture) });
+    expect(first.code, first.stderr).toBe(0);
+    const { name, id } = parseJson<Launched>(first);
+    try {
+      const second = await runCli([fixture.repo, '-b', 'dup', '--detach'], { env: cliEnv(fixture) });
+      expect(second.code).toBe(5);
+      expect(second.stderr).toMatch(/already exists/);
+      expect(second.stderr).toMatch(/--replace/);
+      expect(second.stderr).toMatch(new RegExp(`launch-agent shell ${name}`));
+      expect(docker('inspect', '--format', '{{.Id}}', name)).toBe(id);
+      // The branch was never pushed, so a replacement may use it again.
+      const third = await runCli([fixture.repo, '-b', 'dup', '--detach', '--json', '--replace'], {
+        env: cliEnv(fixture),
+      });
+      expect(third.code, third.stderr).toBe(0);
+      expect(parseJson<Launched>(third).id).not.toBe(id);
+    } finally {
+      removeContainer(name);
+    }
+  });
+});
+
+describe('launch: isolation and robustness', () => {
+  let fixture: Fixture;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    await ensureTestImages('claude');
+    await ensureTestImages('codex');
+    fixture = makeFixture(`robust-${Date.now().toString(36)}`);
+  });
+  afterAll(() => {
+    for (const name of names) removeContainer(name);
+    fixture?.cleanup();
+  });
+
+  it('--network none still launches fully', async () => {
+    const result = await runCli([fixture.repo, '-b', 'offline', '--network', 'none', '--detach', '--json'], {
+      env: cliEnv(fixture),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const { name } = parseJson<Launched>(result);
+    names.push(name);
+    expect(docker('inspect', '--format', '{{.HostConfig.NetworkMode}}', name)).toBe('none');
+    expect(dockerExec(name, 'git rev-parse --abbrev-ref HEAD')).toBe('claude/offline');
+  });
+
+  it('two agents on one repo run side by side, isolated', async () => {
+    const [a, b] = await Promise.all(
+      ['claude', 'codex'].map((agent) =>
+        runCli([fixture.repo, '--agent', agent, '-b', 'pair', '--detach', '--json'], {
+          env: cliEnv(fixture),
+        }),
+      ),
+    );
+    expect(a!.code, a!.stderr).toBe(0);
+    expect(b!.code, b!.stderr).toBe(0);
+    const first = parseJson<Launched>(a!);
+    const second = parseJson<Launched>(b!);
+    names.push(first.name, second.name);
+    dockerExec(first.name, 'echo only-in-claude > mine.txt');
+    expect(dockerExec(second.name, 'test -e mine.txt && echo shared || echo isolated')).toBe('isolated');
+    expect(first.workspace.volume).not.toBe(second.workspace.volume);
+  });
+
+  it('five parallel launches of one repo all succeed with distinct names', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => runCli([fixture.repo, '--detach', '--json'], { env: cliEnv(fixture) })),
+    );
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const launched = results.map((r) => parseJson<Launched>(r));
+    names.push(...launched.map((l) => l.name));
+    expect(new Set(launched.map((l) => l.name)).size).toBe(5);
+    expect(new Set(launched.map((l) => l.branch)).size).toBe(5);
+  });
+
+  it('Ctrl-C during a launch removes what it created', async () => {
+    const { spawn } = await import('node:child_process');
+    const { binPath } = await import('../helpers/cli.js');
+    // A big file makes the copy long enough to interrupt.
+    const big = path.join(fixture.repo, 'big.bin');
+    execFileSync('dd', ['if=/dev/zero', `of=${big}`, 'bs=1M', 'count=200', 'status=none']);
+    const child = spawn(
+      process.execPath,
+      [binPath, fixture.repo, '-b', 'interrupted', '--detach', '--verbose'],
+      {
+        env: { ...process.env, ...cliEnv(fixture) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const code = await new Promise<number | null>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('copy: copying') && !child.killed) child.kill('SIGINT');
+      });
+      child.on('close', resolve);
+    });
+    execFileSync('rm', ['-f', big]);
+    expect(code, stderr).toBe(130);
+    const name = `claude-${path.basename(fixture.repo)}-interrupted`;
+    const { containers, volumes } = ourObjects();
+    expect(containers).not.toContain(name);
+    expect(volumes).not.toContain(`${name}-workspace`);
+  });
+});
