@@ -27,6 +27,8 @@ export interface ImageOptions {
   versions?: Partial<Record<AgentName, string>> | undefined;
   /** Another directory of layer contexts (tests use fixtures). */
   imagesDir?: string | undefined;
+  /** Repository namespace instead of `launch-agent` (tests build private chains). */
+  namespace?: string | undefined;
   host?: HostFacts | undefined;
 }
 

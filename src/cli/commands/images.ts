@@ -13,6 +13,7 @@ interface BuildFlags extends CommonOptions {
   caBundle?: string;
   agentVersion: string[];
   imagesDir?: string;
+  imageNamespace?: string;
 }
 
 export function registerImages(program: Command): void {
@@ -45,7 +46,8 @@ export function registerImages(program: Command): void {
         collect,
         [],
       )
-      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp()),
+      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp())
+      .addOption(new Option('--image-namespace <name>', 'repository namespace (tests)').hideHelp()),
   ).action(async (flags: BuildFlags) => {
     const ctx = new CliContext(flags);
     if (flags.agent && flags.all) throw new LaunchError('USAGE', '--agent and --all exclude each other');
@@ -63,6 +65,7 @@ export function registerImages(program: Command): void {
       pull: flags.pull,
       versions,
       imagesDir: flags.imagesDir,
+      namespace: flags.imageNamespace,
       onProgress: progress.report,
       onOutput: ctx.logger.verbose ? (text) => ctx.logger.debug(text.trimEnd()) : undefined,
     });
@@ -84,33 +87,44 @@ export function registerImages(program: Command): void {
       .description('name, tag, created, size, agent versions, and whether each image is stale')
       .option('--base-image <image>', 'judge staleness against this base image')
       .option('--ca-bundle <file>', 'judge staleness with this CA bundle')
-      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp()),
-  ).action(async (flags: CommonOptions & { baseImage?: string; caBundle?: string; imagesDir?: string }) => {
-    const ctx = new CliContext(flags);
-    const { imageStatus } = await import('../../core/images.js');
-    const engine = await ctx.engine();
-    const status = await imageStatus(engine, {
-      all: true,
-      baseImage: flags.baseImage,
-      caBundle: flags.caBundle,
-      imagesDir: flags.imagesDir,
-    });
-    ctx.print(status, () => {
-      const header = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
-      const rows = status.images.map((i) => [
-        i.repo,
-        i.tag ?? '-',
-        i.created ? i.created.slice(0, 19).replace('T', ' ') : '-',
-        i.size === undefined ? '-' : formatSize(i.size),
-        i.state,
-        Object.entries(i.agentVersions)
-          .filter(([name]) => i.name === 'agents' || i.name === name)
-          .map(([name, v]) => `${name} ${v}`)
-          .join(', ') || '-',
-      ]);
-      return `${table([header, ...rows])}\nbase image: ${status.baseImage}`;
-    });
-  });
+      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp())
+      .addOption(new Option('--image-namespace <name>', 'repository namespace (tests)').hideHelp()),
+  ).action(
+    async (
+      flags: CommonOptions & {
+        baseImage?: string;
+        caBundle?: string;
+        imagesDir?: string;
+        imageNamespace?: string;
+      },
+    ) => {
+      const ctx = new CliContext(flags);
+      const { imageStatus } = await import('../../core/images.js');
+      const engine = await ctx.engine();
+      const status = await imageStatus(engine, {
+        all: true,
+        baseImage: flags.baseImage,
+        caBundle: flags.caBundle,
+        imagesDir: flags.imagesDir,
+        namespace: flags.imageNamespace,
+      });
+      ctx.print(status, () => {
+        const header = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
+        const rows = status.images.map((i) => [
+          i.repo,
+          i.tag ?? '-',
+          i.created ? i.created.slice(0, 19).replace('T', ' ') : '-',
+          i.size === undefined ? '-' : formatSize(i.size),
+          i.state,
+          Object.entries(i.agentVersions)
+            .filter(([name]) => i.name === 'agents' || i.name === name)
+            .map(([name, v]) => `${name} ${v}`)
+            .join(', ') || '-',
+        ]);
+        return `${table([header, ...rows])}\nbase image: ${status.baseImage}`;
+      });
+    },
+  );
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -55,10 +55,13 @@ export function withExtraCa(files: ContextFile[], ca: Buffer | undefined): Conte
     if (file.path !== 'Dockerfile') return file;
     const text = file.content.toString('utf8');
     const lines = text.split('\n');
-    const at = lines.findIndex((line) => line.startsWith(EXTRA_CA_MARKER));
-    if (at < 0)
-      throw new Error(`the base Dockerfile has no \`${EXTRA_CA_MARKER}\` line to put the CA bundle at`);
-    lines[at] = block;
+    const marker = lines.findIndex((line) => line.startsWith(EXTRA_CA_MARKER));
+    if (marker >= 0) lines[marker] = block;
+    else {
+      // A Dockerfile without the marker (a fixture, a user's own) trusts the CA from its first FROM on.
+      const from = lines.findIndex((line) => /^FROM\s/i.test(line));
+      lines.splice(from + 1, 0, block);
+    }
     return { ...file, content: Buffer.from(lines.join('\n')) };
   });
   return [...out, { path: EXTRA_CA_FILE, mode: 0o644, content: ca }].sort((a, b) =>

@@ -16,29 +16,34 @@ export interface LayerSpec {
 export const IMAGE_NAMESPACE = 'launch-agent';
 export const DEFAULT_BASE_IMAGE = 'node:22-bookworm-slim';
 
-export const baseLayer: LayerSpec = {
-  name: 'base',
-  repo: `${IMAGE_NAMESPACE}/base`,
-  parentArg: 'BASE_IMAGE',
-};
-export const agentsLayer: LayerSpec = {
-  name: 'agents',
-  repo: `${IMAGE_NAMESPACE}/agents`,
-  parentArg: 'BASE',
-};
+/** `launch-agent/claude` -> `<namespace>/claude`: tests build a private chain under their own namespace. */
+function inNamespace(repo: string, namespace: string): string {
+  return namespace === IMAGE_NAMESPACE ? repo : repo.replace(/^[^/]+\//, `${namespace}/`);
+}
 
-export function agentLayer(name: AgentName): LayerSpec {
+export function agentLayer(name: AgentName, namespace = IMAGE_NAMESPACE): LayerSpec {
   const agent = getAgent(name);
-  return { name: agent.name, repo: agent.image, parentArg: 'AGENTS', agent: agent.name };
+  return {
+    name: agent.name,
+    repo: inNamespace(agent.image, namespace),
+    parentArg: 'AGENTS',
+    agent: agent.name,
+  };
 }
 
 /** The layers to ensure, parents first: base and agents always; one agent, or all of them. */
 export function layerChain(selection: {
   agent?: AgentName | undefined;
   all?: boolean | undefined;
+  namespace?: string | undefined;
 }): LayerSpec[] {
+  const namespace = selection.namespace ?? IMAGE_NAMESPACE;
   const chosen = selection.all || !selection.agent ? agents.map((a) => a.name) : [selection.agent];
-  return [baseLayer, agentsLayer, ...chosen.map(agentLayer)];
+  return [
+    { name: 'base', repo: `${namespace}/base`, parentArg: 'BASE_IMAGE' },
+    { name: 'agents', repo: `${namespace}/agents`, parentArg: 'BASE' },
+    ...chosen.map((name) => agentLayer(name, namespace)),
+  ];
 }
 
 /** Build arguments of the agents layer: each descriptor's versionArg -> requested npm version. */

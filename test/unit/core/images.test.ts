@@ -35,6 +35,16 @@ describe('layerChain', () => {
   });
 });
 
+describe('layerChain namespace', () => {
+  it('moves every repo into another namespace, for private test chains', () => {
+    expect(layerChain({ agent: 'codex', namespace: 'la-test-1' }).map((l) => l.repo)).toEqual([
+      'la-test-1/base',
+      'la-test-1/agents',
+      'la-test-1/codex',
+    ]);
+  });
+});
+
 describe('versionArgs', () => {
   it('names each build argument by the descriptor, latest unless asked', () => {
     expect(versionArgs({ codex: '0.1.2' })).toEqual({
@@ -105,8 +115,14 @@ describe('withExtraCa', () => {
     expect(contentHash(files, {}, 'p')).not.toBe(a);
   });
 
-  it('refuses a Dockerfile without the marker rather than dropping the CA', () => {
-    expect(() => withExtraCa([file('Dockerfile', 'FROM x\n')], Buffer.from('ca'))).toThrow(EXTRA_CA_MARKER);
+  it('trusts the CA right after the first FROM when the Dockerfile has no marker', () => {
+    const out = withExtraCa([file('Dockerfile', 'ARG B\nFROM x\nRUN curl y\n')], Buffer.from('ca'));
+    const lines = out[0]!.content.toString().split('\n');
+    expect(lines[1]).toBe('FROM x');
+    expect(lines[2]).toMatch(/^# Extra CA/);
+    expect(lines.indexOf('RUN curl y')).toBeGreaterThan(
+      lines.findIndex((l) => l.startsWith('COPY extra-ca.crt')),
+    );
   });
 });
 
