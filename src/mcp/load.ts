@@ -7,7 +7,7 @@ import { type ConfigProblem, formatProblem, type McpServer } from './model.js';
 import { type ValidationResult, validateConfig } from './schema.js';
 
 export interface LoadedMcpConfig {
-  /** Merged servers: the repo's definition of a name replaces the user's. Sorted by name. */
+  /** Merged servers in file order: the repo's definition of a name replaces the user's in place. */
   servers: McpServer[];
   /** Unknown keys and the like, as `file:line:col path: message` lines. */
   warnings: string[];
@@ -34,11 +34,11 @@ export function parseConfigText(text: string, file: string): ValidationResult {
   return validateConfig(doc, file, text);
 }
 
-/** Later layers win per server name. */
+/** Later layers win per server name; a replaced server keeps its place. */
 export function mergeLayers(layers: McpServer[][]): McpServer[] {
   const byName = new Map<string, McpServer>();
   for (const layer of layers) for (const server of layer) byName.set(server.name, server);
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()];
 }
 
 /** Throws one CONFIG_INVALID error listing every problem of every file. */

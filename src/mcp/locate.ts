@@ -1,6 +1,6 @@
 /**
  * Best-effort `line:column` of a dot path in TOML text (smol-toml reports positions only for
- * syntax errors). Returns the deepest table header or key line that the path starts with.
+ * syntax errors): the first table header or key line that matches the most of the path.
  */
 export function locate(text: string, path: string[]): { line: number; column: number } | undefined {
   let table: string[] = [];
@@ -21,8 +21,11 @@ export function locate(text: string, path: string[]): { line: number; column: nu
         column = (assignment[1]?.length ?? 0) + 1;
       }
     }
-    if (!keyPath || keyPath.length > path.length || !keyPath.every((k, i) => k === path[i])) continue;
-    if (!best || keyPath.length > best.depth) best = { line: index + 1, column, depth: keyPath.length };
+    if (!keyPath) continue;
+    // A line defining `a.b.c` also locates `a.b` (dotted keys); the first deepest match wins.
+    const depth = Math.min(keyPath.length, path.length);
+    if (!path.slice(0, depth).every((k, i) => k === keyPath[i])) continue;
+    if (!best || depth > best.depth) best = { line: index + 1, column, depth };
   }
   return best && { line: best.line, column: best.column };
 }

@@ -7,7 +7,7 @@ export function serverApplies(agent: AgentName, server: McpServer): boolean {
   return { ...server, ...server.overrides[agent] }.enabled !== false;
 }
 
-/** The servers one agent gets, with that agent's overrides applied, in name order. */
+/** The servers one agent gets, with that agent's overrides applied, in config order. */
 export function serversFor(agent: AgentName, servers: readonly McpServer[]): AgentMcpServer[] {
   return servers.filter((s) => serverApplies(agent, s)).map((s) => viewFor(s, agent));
 }
