@@ -199,25 +199,69 @@ describe('living with an agent container', () => {
     expect(missing.code).toBe(4);
   });
 
-  it('port forwards 127.0.0.1 on the host to a server inside the container', async () => {
-    const serve = await exec(
-      'nohup python3 -m http.server 18765 --bind 127.0.0.1 --directory /workspace >/dev/null 2>&1 & sleep 1',
-    );
-    expect(serve.code).toBe(0);
-    const child = spawn(process.execPath, [binPath, 'port', name, '18765', '0', '--json'], {
+  it('shell gives a TTY session in /workspace and passes its exit code', async () => {
+    // `script` gives the CLI a pseudo-terminal, as a user's terminal would.
+    const child = spawn('script', ['-qec', `${process.execPath} ${binPath} shell ${name}`, '/dev/null'], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    try {
-      const forward = await firstJson<{ hostPort: number; url: string }>(child);
-      expect(forward.url).toBe(`http://127.0.0.1:${forward.hostPort}`);
-      const bodies = await Promise.all([1, 2, 3].map(() => fetchText(`${forward.url}/README.md`)));
-      expect(bodies).toEqual(['# demo\n', '# demo\n', '# demo\n']);
-    } finally {
-      child.kill('SIGINT');
-    }
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stdin.write('echo TTY-$((6*7)); tty; pwd; echo "$CLAUDE_CODE_OAUTH_TOKEN"; exit 3\n');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(code).toBe(0);
+    child.stdin.destroy();
+    expect(code, out).toBe(3);
+    expect(out).toContain('TTY-42');
+    expect(out).toMatch(/\/dev\/pts\/\d+/);
+    const lines = out.split(/\r?\n/).map((l) => l.replace(/\r/g, ''));
+    expect(lines).toContain('/workspace');
+    expect(lines).toContain(FAKE_SECRETS.CLAUDE_CODE_OAUTH_TOKEN);
+  });
+
+  it('port forwards 127.0.0.1 on the host into a container that has no network at all', async () => {
+    const launched = await cli(
+      fixture.repo,
+      '--agent',
+      'claude',
+      '-b',
+      'nonet',
+      '--network',
+      'none',
+      '--detach',
+      '--json',
+    );
+    expect(launched.code, launched.stderr).toBe(0);
+    const isolated = parseJson<{ name: string }>(launched).name;
+    try {
+      expect(docker('inspect', '--format', '{{.HostConfig.NetworkMode}}', isolated)).toBe('none');
+      const serve = await cli(
+        'exec',
+        isolated,
+        '--',
+        'sh',
+        '-c',
+        'nohup python3 -m http.server 18765 --bind 127.0.0.1 --directory /workspace >/dev/null 2>&1 & sleep 1',
+      );
+      expect(serve.code).toBe(0);
+      const child = spawn(process.execPath, [binPath, 'port', isolated, '18765', '0', '--json'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        const forward = await firstJson<{ hostPort: number; url: string }>(child);
+        expect(forward.url).toBe(`http://127.0.0.1:${forward.hostPort}`);
+        const bodies = await Promise.all([1, 2, 3].map(() => fetchText(`${forward.url}/README.md`)));
+        expect(bodies).toEqual(['# demo\n', '# demo\n', '# demo\n']);
+      } finally {
+        child.kill('SIGINT');
+      }
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(0);
+    } finally {
+      removeContainer(isolated);
+    }
   });
 
   it('logs and stats report on the container', async () => {
