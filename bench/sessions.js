@@ -28,7 +28,11 @@ git('config', 'user.email', 'bench@example.com');
 writeFileSync(path.join(repo, 'README.md'), '# bench\n');
 git('add', '-A');
 git('commit', '-q', '-m', 'init');
-const env = { ...process.env, LAUNCH_AGENT_BASE_IMAGE: baseImage, LAUNCH_AGENT_CONFIG_DIR: path.join(dir, 'config') };
+const env = {
+  ...process.env,
+  LAUNCH_AGENT_BASE_IMAGE: baseImage,
+  LAUNCH_AGENT_CONFIG_DIR: path.join(dir, 'config'),
+};
 
 function cli(args) {
   return new Promise((resolve, reject) => {
@@ -41,7 +45,9 @@ function cli(args) {
     child.stderr.on('data', (d) => {
       err += d;
     });
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')}: exit ${code}\n${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')}: exit ${code}\n${err}`)),
+    );
   });
 }
 
@@ -50,7 +56,9 @@ try {
   const t0 = performance.now();
   for (let i = 0; i < count; i += 4) {
     const batch = Array.from({ length: Math.min(4, count - i) }, (_, j) =>
-      cli([repo, '--agent', 'claude', '-b', `b${i + j}`, '--detach', '--json']).then((out) => names.push(JSON.parse(out).name)),
+      cli([repo, '--agent', 'claude', '-b', `b${i + j}`, '--detach', '--json']).then((out) =>
+        names.push(JSON.parse(out).name),
+      ),
     );
     await Promise.all(batch);
   }
