@@ -27,7 +27,8 @@ export async function addHome(
   }
   for (const seed of agent.seeds) files.set(seed.homePath, seed.merge(files.get(seed.homePath)));
   if (options.transform) {
-    for (const homePath of new Set([...files.keys()])) {
+    // The MCP file too when neither the host nor a seed has it (e.g. Copilot's mcp-config.json).
+    for (const homePath of new Set([...files.keys(), agent.mcp.homePath])) {
       const next = options.transform(homePath, files.get(homePath));
       if (next !== undefined) files.set(homePath, next);
     }

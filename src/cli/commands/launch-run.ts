@@ -7,6 +7,7 @@ import { WORKSPACE } from '../../core/plan.js';
 import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/sessions/vscode.js';
 import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
+import { launchMcpTransform } from '../../mcp/launch.js';
 import type { CliContext } from '../context.js';
 import { packageVersion } from '../main.js';
 import type { ProgressFn } from '../progress.js';
@@ -66,6 +67,7 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
         host,
         launcherVersion: packageVersion(),
         ensureAgentImage: (agent, opts, onProgress) => ensureAgentImage(engine, agent, opts, onProgress),
+        homeTransform: launchMcpTransform(host, (message) => ctx.logger.warn(message)),
         extraLabels: { 'devcontainer.metadata': devcontainerMetadataLabel() },
         onProgress: progress.report,
         warn: (message) => ctx.logger.warn(message),
