@@ -6,7 +6,7 @@ import type { ProgressFn } from '../cli/progress.js';
 import { type HostFacts, hostFacts } from '../config/paths.js';
 import type { BuildEvent, Engine, ImageDetails } from '../docker/engine.js';
 import { agentVersionLabel, Labels, managedLabels } from '../docker/labels.js';
-import { LaunchError } from '../errors.js';
+import { LaunchError, messageOf } from '../errors.js';
 import { type ContextFile, contentHash, readContextDir, tarContext, withExtraCa } from './images/context.js';
 import { type LayerName, type LayerSpec, layerChain, versionArgs } from './images/layers.js';
 import { type ImageSettings, loadImageSettings } from './images/settings.js';
@@ -234,7 +234,7 @@ async function ensureBaseImage(
     await engine.pullImage(ref);
   } catch (error) {
     progress({ step: 'image-pull', message: `pulling ${ref} failed`, state: 'fail' });
-    throw new LaunchError('IMAGE_MISSING', `the base image ${ref} is not here and could not be pulled`, {
+    throw new LaunchError('IMAGE_MISSING', `the base image ${ref} is not here and could not be pulled: ${messageOf(error)}`, {
       hint: 'check the name, `docker login` if it is private, or pick another with --base-image / LAUNCH_AGENT_BASE_IMAGE',
       cause: error,
     });
@@ -263,7 +263,7 @@ async function buildLayer(
     else if (event.type === 'output') options.onOutput?.(event.text);
   };
   try {
-    const id = await engine.buildImage(tarContext(files), { tag: ref, ...build }, onEvent);
+    const id = await engine.buildImage(await tarContext(files), { tag: ref, ...build }, onEvent);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     progress({ step, message: `built ${ref} (${seconds} s)`, state: 'done' });
     return id;

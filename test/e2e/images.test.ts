@@ -295,4 +295,27 @@ describe('a failing build step', () => {
     const tags = await docker('images', '-q', '--filter', `reference=${failingNs}/*`);
     expect(tags.stdout.trim()).toBe('');
   });
+
+  it('a base image that is not here and cannot be pulled fails with IMAGE_MISSING and the engine message', async () => {
+    const missing = `${failingNs}/no-such-base:1`;
+    const result = await runCli(
+      [
+        'images',
+        'build',
+        '--agent',
+        'codex',
+        '--base-image',
+        missing,
+        '--image-namespace',
+        failingNs,
+        '--json',
+      ],
+      { env },
+    );
+    expect(result.code).toBe(4);
+    const error = parseJson<{ error: { code: string; message: string; hint: string } }>(result).error;
+    expect(error.code).toBe('IMAGE_MISSING');
+    expect(error.message).toContain(missing);
+    expect(error.hint).toContain('--base-image');
+  });
 });

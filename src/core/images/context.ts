@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
 
 export interface ContextFile {
   /** POSIX path inside the build context. */
@@ -95,7 +94,9 @@ export function contentHash(
 }
 
 /** A tar stream of the context, built from memory (contexts are a few small files). */
-export function tarContext(files: ContextFile[]): Readable {
+export async function tarContext(files: ContextFile[]): Promise<Readable> {
+  // Loaded here: only a build needs it, and the up-to-date check must stay fast.
+  const { pack } = await import('tar-stream');
   const tar = pack();
   for (const file of files) {
     tar.entry({ name: file.path, mode: file.mode, mtime: new Date(0), uid: 0, gid: 0 }, file.content);

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { agents } from '../../agents/registry.js';
 import type { AgentName } from '../../agents/types.js';
 import { LaunchError, messageOf } from '../../errors.js';
@@ -14,6 +13,8 @@ export type VersionResolver = (pkg: string, spec: string) => Promise<string>;
 export const npmViewResolver: VersionResolver = async (pkg, spec) => {
   let stdout: string;
   try {
+    // Loaded here: only a build needs it, and the up-to-date check must stay fast.
+    const { execa } = await import('execa');
     ({ stdout } = await execa('npm', ['view', `${pkg}@${spec}`, 'version', '--json'], { timeout: 60_000 }));
   } catch (error) {
     throw new LaunchError(

@@ -28,7 +28,6 @@ describe('images/ matches the agent registry', () => {
 
       it('has a tiny per-agent Dockerfile that checks the login, then runs the interactive command', () => {
         const dockerfile = read(agent.name, 'Dockerfile');
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile variable, not a template
         expect(dockerfile).toContain('FROM ${AGENTS}');
         expect(dockerfile).toContain(`ENV LAUNCH_AGENT_AGENT=${agent.name}`);
         expect(dockerfile).toContain('USER agent');
