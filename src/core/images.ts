@@ -234,10 +234,14 @@ async function ensureBaseImage(
     await engine.pullImage(ref);
   } catch (error) {
     progress({ step: 'image-pull', message: `pulling ${ref} failed`, state: 'fail' });
-    throw new LaunchError('IMAGE_MISSING', `the base image ${ref} is not here and could not be pulled: ${messageOf(error)}`, {
-      hint: 'check the name, `docker login` if it is private, or pick another with --base-image / LAUNCH_AGENT_BASE_IMAGE',
-      cause: error,
-    });
+    throw new LaunchError(
+      'IMAGE_MISSING',
+      `the base image ${ref} is not here and could not be pulled: ${messageOf(error)}`,
+      {
+        hint: 'check the name, `docker login` if it is private, or pick another with --base-image / LAUNCH_AGENT_BASE_IMAGE',
+        cause: error,
+      },
+    );
   }
   const pulled = await engine.inspectImage(ref);
   if (!pulled) throw new LaunchError('IMAGE_MISSING', `the engine pulled ${ref} but cannot find it`);
