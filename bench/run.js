@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// `npm run bench`: launch-to-ready against the alternatives on generated repos, plus CLI
+// overhead, a second agent and idle memory. Prints a table on stdout, writes JSON (and the
+// markdown tables) to bench/results/. Progress goes to stderr.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchConfig } from './lib/config.js';
+import { Tracker } from './lib/docker.js';
+import { cliOverhead, profileCopy, secondAgent } from './lib/extras.js';
+import { machineFacts } from './lib/machine.js';
+import { METHOD_LABELS, methods, ours } from './lib/methods.js';
+import { run } from './lib/proc.js';
+import { renderReport } from './lib/render.js';
+import { summarize } from './lib/report.js';
+import { ensureRepo } from './lib/repos.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (message) => process.stderr.write(`bench: ${message}\n`);
+
+const config = benchConfig();
+const runId = randomBytes(3).toString('hex');
+const tracker = new Tracker(`labench-${runId}`);
+const scratch = path.join(config.cacheDir, 'scratch', runId);
+
+let cleaning;
+async function cleanup() {
+  cleaning ??= (async () => {
+    await tracker.sweep();
+    await rm(scratch, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: removing the containers and volumes this run created`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`bench: failed: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
+
+async function main() {
+  if (!existsSync(path.join(root, 'dist/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build`');
+  await mkdir(path.join(scratch, 'config'), { recursive: true });
+  const env = {
+    ...process.env,
+    // The user's own config.toml / secrets must not change what is measured.
+    LAUNCH_AGENT_CONFIG_DIR: path.join(scratch, 'config'),
+    LAUNCH_AGENT_BASE_IMAGE: await baseImage(),
+  };
+  const ctx = {
+    tracker,
+    env,
+    scratch,
+    agent: config.agent,
+    bin: path.join(root, 'bin/launch-agent.js'),
+    devcontainerBin: path.join(root, 'node_modules/.bin/devcontainer'),
+    image: undefined,
+  };
+  const started = new Date();
+  log(
+    `run ${runId}${config.quick ? ' (quick)' : ''}: repos ${config.repos.map((r) => r.name).join(', ')}, ${config.iterations} iteration(s), methods ${config.methods.join(', ')}`,
+  );
+  const machine = await machineFacts(ctx);
+
+  log('warming the images (images build --agent; builds only what is missing)');
+  const warm = await run(process.execPath, [ctx.bin, 'images', 'build', '--agent', ctx.agent, '--json'], {
+    env,
+  });
+  ctx.image = JSON.parse(warm.stdout).agentImage;
+  log(`image ${ctx.image}`);
+
+  const repos = [];
+  for (const spec of config.repos) {
+    const repo = await ensureRepo(spec, config.cacheDir, log);
+    repos.push(await launchToReady(ctx, spec, repo));
+  }
+
+  const medium = repos.find((r) => r.name === 'medium') ?? repos[0];
+  const second = config.skip.has('second') ? null : await secondAgent(ctx, medium.repo, log);
+  const cli = config.skip.has('cli') ? null : await cliOverhead(ctx, config, log);
+  const profile = config.skip.has('profile') ? null : await profileCopy(ctx, medium.repo, log);
+  const images = config.skip.has('images') ? null : await imagesBench(env);
+
+  const result = {
+    runId,
+    quick: config.quick,
+    started: started.toISOString(),
+    finished: new Date().toISOString(),
+    iterations: config.iterations,
+    image: ctx.image,
+    baseImage: env.LAUNCH_AGENT_BASE_IMAGE,
+    machine,
+    repos: repos.map(({ repo, ...rest }) => ({ ...rest, repo: { ...repo, dir: undefined } })),
+    second,
+    cli,
+    profile,
+    images,
+  };
+  const { text, markdown } = renderReport(result);
+  result.markdown = markdown;
+  const dir = path.join(root, 'bench/results');
+  await mkdir(dir, { recursive: true });
+  const stamp = result.started.replace(/[:.]/g, '-');
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  await writeFile(path.join(dir, `${stamp}${config.quick ? '-quick' : ''}.json`), json);
+  await writeFile(path.join(dir, config.quick ? 'latest-quick.json' : 'latest.json'), json);
+  await writeFile(path.join(dir, config.quick ? 'latest-quick.md' : 'latest.md'), `${markdown}\n`);
+  process.stdout.write(`${text}\n`);
+  log(`results in bench/results/${stamp}${config.quick ? '-quick' : ''}.json`);
+}
+
+/** One repo: a warm-up launch, then `iterations` rounds of every method in rotating order. */
+async function launchToReady(ctx, spec, repo) {
+  log(`${spec.name}: warm-up launch (page cache, node's compile cache)`);
+  await dispose(await ours(ctx, repo, `${spec.name}-warm`));
+  const times = Object.fromEntries(config.methods.map((m) => [m, []]));
+  const parts = Object.fromEntries(config.methods.map((m) => [m, {}]));
+  for (let i = 1; i <= config.iterations; i++) {
+    const order = rotate(config.methods, i - 1);
+    for (const method of order) {
+      const outcome = await methods[method](ctx, repo, `${spec.name}-${i}`);
+      times[method].push(outcome.ms);
+      for (const [part, ms] of Object.entries(outcome.parts ?? {})) {
+        parts[method][part] = [...(parts[method][part] ?? []), ms];
+      }
+      log(`${spec.name} #${i} ${METHOD_LABELS[method]}: ${(outcome.ms / 1000).toFixed(2)} s`);
+      await dispose(outcome);
+    }
+  }
+  const stats = Object.fromEntries(Object.entries(times).map(([m, values]) => [m, summarize(values)]));
+  const ratios = Object.fromEntries(
+    config.methods
+      .filter((m) => m !== 'ours')
+      .map((m) => [m, Math.round((stats.ours.median / stats[m].median) * 100) / 100]),
+  );
+  return {
+    name: spec.name,
+    spec,
+    repo,
+    stats,
+    parts: Object.fromEntries(
+      Object.entries(parts).map(([m, byPart]) => [
+        m,
+        Object.fromEntries(Object.entries(byPart).map(([p, values]) => [p, summarize(values)])),
+      ]),
+    ),
+    ratios,
+  };
+}
+
+/** Removes one measurement's container and volume, then flushes dirty pages so runs start equal. */
+async function dispose(outcome) {
+  await tracker.remove({ containers: [outcome.container], volumes: outcome.volume ? [outcome.volume] : [] });
+  await run('sync', []);
+}
+
+/** The image numbers come from bench/images.js (the images' own bench): its lines, as printed. */
+async function imagesBench(env) {
+  const script = path.join(root, 'bench/images.js');
+  if (!existsSync(script)) return { missing: 'bench/images.js is not there' };
+  log('images: node bench/images.js (size, up-to-date check, per-agent rebuild)');
+  const result = await run(process.execPath, [script], { env, cwd: root, allowFailure: true });
+  if (result.code !== 0) return { failed: result.stderr.trim().split('\n').slice(-3).join(' ') };
+  return { lines: result.stdout.trim().split('\n') };
+}
+
+function rotate(items, by) {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/** LAUNCH_AGENT_BASE_IMAGE as given; else the locally made stand-in when node:22 is absent. */
+async function baseImage() {
+  if (process.env.LAUNCH_AGENT_BASE_IMAGE) return process.env.LAUNCH_AGENT_BASE_IMAGE;
+  const has = async (ref) =>
+    (await run('docker', ['image', 'inspect', ref], { allowFailure: true })).code === 0;
+  if (!(await has('node:22-bookworm-slim')) && (await has('launch-agent-test/node:22-bookworm-slim'))) {
+    return 'launch-agent-test/node:22-bookworm-slim';
+  }
+  return 'node:22-bookworm-slim';
+}
