@@ -16,7 +16,8 @@ const MARK = '@@launch-agent-status@@';
 
 /**
  * One exec answers both questions. `--branches` so work on a side branch counts too; with an
- * unborn HEAD only branches are walked.
+ * unborn HEAD only branches are walked. `--no-optional-locks`: a status check must never take
+ * the index lock from under the agent's own git commands.
  */
 export const WORK_STATE_SCRIPT = [
   'set -e',
@@ -24,7 +25,7 @@ export const WORK_STATE_SCRIPT = [
   'if git rev-parse -q --verify HEAD >/dev/null; then head=HEAD; else head=; fi',
   'git log --no-color --no-decorate --format="%h %s" $head --branches --not --remotes=local --',
   `echo ${MARK}`,
-  'git status --porcelain --untracked-files=all',
+  'git --no-optional-locks status --porcelain --no-renames',
 ].join('\n');
 
 export function parseWorkState(stdout: string): WorkState {

@@ -84,7 +84,8 @@ describe('parseWorkState', () => {
 
   it('counts commits against every local/* ref, for HEAD and all branches', () => {
     expect(WORK_STATE_SCRIPT).toContain('--branches --not --remotes=local');
-    expect(WORK_STATE_SCRIPT).toContain('git status --porcelain');
+    // Never takes the index lock from the agent's own git commands.
+    expect(WORK_STATE_SCRIPT).toContain('git --no-optional-locks status --porcelain');
   });
 });
 
