@@ -24,7 +24,7 @@ export async function checkSession(engine: Engine, session: Session): Promise<Ch
     if (session.running) return { session, state: await workStateOfRunning(engine, session.id) };
     const details = await engine.inspectContainer(session.id);
     if (!details) return { session, error: 'the container is gone' };
-    return { session, state: await workStateOfStopped(engine, details) };
+    return { session, state: await workStateOfStopped(engine, details, session.image) };
   } catch (error) {
     return { session, error: messageOf(error) };
   }

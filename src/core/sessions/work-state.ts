@@ -55,7 +55,12 @@ export async function workStateOfRunning(engine: Engine, id: string): Promise<Wo
  * A stopped container's workspace is read by a throwaway container that mounts only its volume,
  * read-only: starting the container itself could fail (a moved host repo) or run its agent.
  */
-export async function workStateOfStopped(engine: Engine, details: ContainerDetails): Promise<WorkState> {
+export async function workStateOfStopped(
+  engine: Engine,
+  details: ContainerDetails,
+  /** The engine's list shows the image id once the tag has moved to a newer build: prefer it. */
+  image = details.image,
+): Promise<WorkState> {
   const volume =
     details.labels[Labels.volume] || details.mounts.find((m) => m.destination === WORKSPACE_DIR)?.name;
   if (!volume) {
@@ -64,7 +69,7 @@ export async function workStateOfStopped(engine: Engine, details: ContainerDetai
   const name = `${details.name}-check-${randomBytes(3).toString('hex')}`;
   const id = await engine.createContainer({
     name,
-    image: details.image,
+    image,
     labels: { [Labels.managed]: 'true', [Labels.kind]: 'check' },
     env: [],
     entrypoint: ['sleep'],
