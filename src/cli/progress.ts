@@ -24,12 +24,14 @@ export class Progress implements Disposable {
 
   constructor(logger: Logger, options: { interactive?: boolean } = {}) {
     this.#logger = logger;
-    const interactive = options.interactive ?? (Boolean(process.stderr.isTTY) && !logger.json);
+    // A terminal that reports no width (some pseudo-terminals) makes spinners redraw endlessly.
+    const interactive =
+      options.interactive ?? (Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !logger.json);
     this.#spinner = interactive ? ora({ stream: process.stderr, discardStdin: false }) : undefined;
   }
 
   readonly report: ProgressFn = (event) => {
-    const text = this.#logger.mask(event.message);
+    const text = this.#oneLine(this.#logger.mask(event.message));
     const state = event.state ?? 'update';
     if (state === 'start' || (this.#step !== event.step && state === 'update')) {
       this.#step = event.step;
@@ -52,6 +54,13 @@ export class Progress implements Disposable {
     }
     this.#step = undefined;
   };
+
+  /** A spinner redraws one line: multi-line or over-wide text would scroll the terminal. */
+  #oneLine(text: string): string {
+    const line = text.split(/\r?\n|\r/).filter((l) => l.trim() !== '').at(-1) ?? '';
+    const width = Math.max(20, (process.stderr.columns ?? 80) - 4);
+    return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+  }
 
   [Symbol.dispose](): void {
     if (this.#spinner?.isSpinning) this.#spinner.stop();

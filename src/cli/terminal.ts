@@ -9,7 +9,7 @@ export async function runInTerminal(
   engine: Engine,
   containerId: string,
   cmd: string[],
-  options: { workingDir?: string; tty?: boolean } = {},
+  options: { workingDir?: string; tty?: boolean; stdout?: NodeJS.WritableStream } = {},
 ): Promise<number> {
   const stdin = process.stdin;
   const tty = options.tty ?? Boolean(stdin.isTTY && process.stdout.isTTY);
@@ -23,7 +23,7 @@ export async function runInTerminal(
       ...(options.workingDir ? { workingDir: options.workingDir } : {}),
       tty,
       stdin,
-      stdout: process.stdout,
+      stdout: (options.stdout ?? process.stdout) as NodeJS.WriteStream,
       stderr: process.stderr,
       ...(tty ? { size: size() } : {}),
       onResize: (resize) => {

@@ -357,3 +357,70 @@ describe('launch: isolation and robustness', () => {
     expect(volumes).not.toContain(`${name}-workspace`);
   });
 });
+
+describe('launch: after ready', () => {
+  let fixture: Fixture;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    await ensureTestImages('claude');
+    await ensureTestImages('gemini');
+    fixture = makeFixture(`modes-${Date.now().toString(36)}`);
+  });
+  afterAll(() => {
+    for (const name of names) removeContainer(name);
+    fixture?.cleanup();
+  });
+
+  it('attaches a terminal (raw mode, window size); leaving returns and the container keeps running', async () => {
+    const { binPath } = await import('../helpers/cli.js');
+    const name = `claude-${path.basename(fixture.repo)}-tty`;
+    names.push(name);
+    // `script` gives the launcher a real pseudo-terminal, as a user's shell would.
+    const command = `stty cols 101 rows 33; ${process.execPath} ${binPath} ${fixture.repo} --shell -b tty`;
+    const { spawn } = await import('node:child_process');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      env: { ...process.env, ...cliEnv(fixture), TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('/workspace') && out.includes('$ ') && !out.includes('INSIDE-')) {
+        child.stdin.write('echo INSIDE-$((6*7)) $(tput cols)x$(tput lines) $(id -un); exit 3\n');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(out).toContain('INSIDE-42 101x33 agent');
+    expect(code).toBe(0);
+    expect(out).toContain(`${name} keeps running`);
+    expect(docker('inspect', '--format', '{{.State.Running}}', name)).toBe('true');
+  });
+
+  it('--prompt runs the headless agent, streams its output on stdout and exits with its code', async () => {
+    const emptySecrets = path.join(fixture.dir, 'empty.env');
+    (await import('node:fs')).writeFileSync(emptySecrets, '');
+    const result = await runCli(
+      [
+        fixture.repo,
+        '--agent',
+        'gemini',
+        '-b',
+        'headless',
+        '--auth',
+        'none',
+        '--secrets',
+        emptySecrets,
+        '--prompt',
+        'say hi',
+      ],
+      { env: cliEnv(fixture) },
+    );
+    names.push(`gemini-${path.basename(fixture.repo)}-headless`);
+    // Gemini CLI's own exit code for "no auth method", from its headless mode.
+    expect(result.code, result.stderr).toBe(41);
+    expect(result.stdout + result.stderr).toMatch(/GEMINI_API_KEY/);
+    expect(result.stdout).not.toMatch(/is ready/);
+    expect(result.stderr).toMatch(/is ready/);
+  });
+});

@@ -78,7 +78,10 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
     }
   }
 
-  ctx.print({ ...result, vscodeUri: vscodeUri(result.name) }, () => describe(result, mode));
+  const summary = { ...result, vscodeUri: vscodeUri(result.name) };
+  // stdout belongs to the container's description when detached (or --json), else to the agent.
+  if (ctx.json || mode === 'detach') ctx.print(summary, () => describe(result, mode));
+  else process.stderr.write(`${describe(result, mode)}\n`);
   if (flags.code) {
     const vscode = await openInVsCode(result.name, { host });
     if (!vscode.opened)
@@ -93,7 +96,11 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
       : mode === 'shell'
         ? ['bash', '-l']
         : agent.interactive;
-  const code = await runInTerminal(engine, result.id, [ENTRYPOINT, ...cmd], { workingDir: WORKSPACE });
+  const code = await runInTerminal(engine, result.id, [ENTRYPOINT, ...cmd], {
+    workingDir: WORKSPACE,
+    // With --json, stdout already holds the one JSON document.
+    ...(ctx.json ? { stdout: process.stderr } : {}),
+  });
   if (mode === 'prompt') process.exitCode = code;
   else if (!ctx.json)
     process.stderr.write(
