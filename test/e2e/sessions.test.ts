@@ -71,7 +71,7 @@ describe('living with an agent container', () => {
   it('finds the container by an unambiguous prefix and fails clearly for an unknown name', async () => {
     const byPrefix = await cli('exec', name.slice(0, -2), '--', 'true');
     expect(byPrefix.code, byPrefix.stderr).toBe(0);
-    const unknown = await cli('exec', 'no-such-container-zz', '--json', '--', 'true');
+    const unknown = await cli('exec', '--json', 'no-such-container-zz', '--', 'true');
     expect(unknown.code).toBe(4);
     expect(parseJson<{ error: { code: string; hint: string } }>(unknown).error).toMatchObject({
       code: 'CONTAINER_NOT_FOUND',
@@ -90,9 +90,13 @@ describe('living with an agent container', () => {
       FAKE_SECRETS.CLAUDE_CODE_OAUTH_TOKEN,
       FAKE_SECRETS.FAKE_SECRET_QUOTED,
     ]);
-    const piped = await runCli(['exec', name, '--', 'tr', 'a-z', 'A-Z'], { env, input: 'from stdin\n' });
+    const piped = await runCli(['exec', name, 'tr', 'a-z', 'A-Z'], { env, input: 'from stdin\n' });
+    // Flags after NAME belong to the command, as with `docker exec`.
+    const flags = await cli('exec', name, 'ls', '-a', '-1');
+    expect(flags.code, flags.stderr).toBe(0);
+    expect(flags.stdout.split('\n')).toEqual(expect.arrayContaining(['.git', 'README.md']));
     expect(piped.stdout).toBe('FROM STDIN\n');
-    const json = await cli('exec', name, '--json', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3');
+    const json = await cli('exec', '--json', name, 'sh', '-c', 'echo out; echo err >&2; exit 3');
     expect(json.code).toBe(3);
     expect(parseJson(json)).toMatchObject({ name, exitCode: 3, stdout: 'out\n', stderr: 'err\n' });
   });
