@@ -116,6 +116,9 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   if (plan.ownerWarning) warn(plan.ownerWarning);
   await ensureHooksDir(repo);
 
+  // MCP config errors are input errors: found before anything is created.
+  const transform = await deps.homeTransform?.(agent, repo.root);
+
   const { engine } = deps;
   await claimName(engine, plan, options.replace ?? false);
   checkAbort();
@@ -162,7 +165,6 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   );
   const abortCopy = () => tar.pack.destroy(new Error('interrupted'));
   deps.signal?.addEventListener('abort', abortCopy, { once: true });
-  const transform = await deps.homeTransform?.(agent, repo.root);
   const writing = (async () => {
     if (plan.user.uid !== DEFAULT_UID || plan.user.gid !== DEFAULT_UID) {
       const [passwd, group] = await Promise.all([
