@@ -1,18 +1,37 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentName } from '../../src/agents/types.js';
 import { parseJson, repoRoot, runCli } from '../helpers/cli.js';
+import {
+  chownTree,
+  FIXTURE_GID,
+  FIXTURE_UID,
+  type Fixture,
+  makeFixture,
+  removeContainer,
+} from '../helpers/fixtures.js';
 import { ensureTestImages } from '../helpers/images.js';
+import { testBaseImage } from '../setup/global-engine.js';
 
 const run = promisify(execFile);
 const fixtures = path.join(repoRoot, 'test/fixtures/mcp/e2e');
 const suffix = randomBytes(4).toString('hex');
 const secretEnv = ['-e', 'ECHO_SECRET=tok-123'];
+
+const agents: AgentName[] = ['claude', 'codex', 'copilot', 'gemini'];
+
+/** What each agent must list for test/fixtures/mcp/e2e/config.toml: name -> transport. */
+const expected: Record<AgentName, Record<string, string>> = {
+  claude: { echo: 'stdio', 'only-two': 'stdio', 'remote-http': 'http', 'remote-sse': 'sse' },
+  codex: { echo: 'stdio', 'only-two': 'stdio', 'remote-http': 'http' },
+  copilot: { echo: 'stdio', 'remote-http': 'http', 'remote-sse': 'sse' },
+  gemini: { echo: 'stdio', 'remote-http': 'http', 'remote-sse': 'sse' },
+};
 
 let home: string;
 let noUserConfig: string;
@@ -61,97 +80,96 @@ function agentContainer(agent: AgentName) {
   };
 }
 
-describe('claude mcp list reads the ~/.claude.json we wrote', () => {
-  const container = agentContainer('claude');
-  it('shows every server with its transport; the stdio one connects with its env resolved', async () => {
-    const { stdout } = await container.exec('claude', 'mcp', 'list');
-    const lines = Object.fromEntries(
-      [...stdout.matchAll(/^([\w-]+): (.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']),
-    );
-    expect(Object.keys(lines).sort(), stdout).toEqual(['echo', 'only-two', 'remote-http', 'remote-sse']);
-    expect(lines.echo).toMatch(/^node \/home\/agent\/mcp-echo\.mjs .* - . Connected$/);
-    expect(lines['remote-http']).toMatch(/^http:\/\/127\.0\.0\.1:9\/mcp \(HTTP\) - /);
-    expect(lines['remote-sse']).toMatch(/^http:\/\/127\.0\.0\.1:9\/sse \(SSE\) - /);
-    expect(lines['only-two']).toMatch(/^cat /);
-    expect(stdout).not.toMatch(/disabled|not trusted|approval/i);
+describe.each(agents)('%s mcp list reads the config we wrote into its home', (agent) => {
+  const container = agentContainer(agent);
+  it('shows every server configured for it, with its transport, none disabled', async () => {
+    const list = await agentMcpList(agent, container.exec);
+    expect(list.servers, list.raw).toEqual(expected[agent]);
+    // Claude and Gemini start stdio servers to check them: ours starts only with its env resolved.
+    // (Codex and Copilot report disabled servers in their JSON, mapped to 'disabled' above.)
+    if (agent === 'claude' || agent === 'gemini') {
+      expect(list.connected, list.raw).toEqual(['echo']);
+      expect(list.raw).not.toMatch(/disabled|untrusted|not trusted/i);
+    }
   });
-});
 
-describe('codex mcp list reads the $CODEX_HOME/config.toml we wrote', () => {
-  const container = agentContainer('codex');
-  it('lists every server enabled with its transport, and the stdio command starts as codex runs it', async () => {
-    const { stdout } = await container.exec('codex', 'mcp', 'list', '--json');
-    const servers = JSON.parse(stdout) as Array<{
-      name: string;
-      enabled: boolean;
-      disabled_reason: string | null;
-      transport: { type: string; command?: string; args?: string[]; env_vars?: string[]; url?: string };
-    }>;
-    expect(servers.map((s) => [s.name, s.transport.type, s.enabled, s.disabled_reason]).sort()).toEqual([
-      ['echo', 'stdio', true, null],
-      ['only-two', 'stdio', true, null],
-      ['remote-http', 'streamable_http', true, null],
-    ]);
-    // Codex resolves nothing itself: run the command it read, with only the env it passes through.
-    const echo = servers.find((s) => s.name === 'echo')?.transport;
-    const passed = (echo?.env_vars ?? []).flatMap((k) => (k === 'ECHO_SECRET' ? [`${k}=tok-123`] : []));
-    const { stdout: reply } = await execWithInput(
-      [
-        'exec',
-        '-i',
-        '-u',
-        '1000',
-        container.name,
-        'env',
-        '-i',
-        'PATH=/usr/local/bin:/usr/bin:/bin',
-        ...passed,
-      ],
-      [echo?.command ?? '', ...(echo?.args ?? [])],
-      `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`,
-    );
-    expect(reply).toContain('"serverInfo":{"name":"mcp-echo"');
-  });
-});
-
-describe('copilot mcp list reads the ~/.copilot/mcp-config.json we wrote', () => {
-  const container = agentContainer('copilot');
-  it('lists every server enabled with its type', async () => {
-    const { stdout } = await container.exec('copilot', 'mcp', 'list', '--json');
-    const { mcpServers } = JSON.parse(stdout) as {
-      mcpServers: Record<string, { type: string; enabled: boolean; source: string }>;
-    };
-    const ours = Object.entries(mcpServers).filter(([, s]) => s.source === 'user');
-    expect(ours.map(([name, s]) => [name, s.type, s.enabled]).sort()).toEqual([
-      ['echo', 'local', true],
-      ['remote-http', 'http', true],
-      ['remote-sse', 'sse', true],
-    ]);
-    const { stdout: human } = await container.exec('copilot', 'mcp', 'list');
-    expect(human).toMatch(/echo \(local\)/);
-  });
-});
-
-describe('gemini mcp list reads the ~/.gemini/settings.json we wrote', () => {
-  const container = agentContainer('gemini');
-  it('shows every server with its transport, none disabled; the stdio one connects with its env resolved', async () => {
-    // Gemini prints the list on stderr when not on a TTY.
-    const { stdout: out, stderr } = await container.exec('gemini', 'mcp', 'list');
-    const stdout = out + stderr;
-    const servers = Object.fromEntries(
-      [...stdout.matchAll(/^\S+ ([\w-]+): .* \((stdio|http|sse)\) - (\w+)/gm)].map((m) => [
-        m[1] ?? '',
-        [m[2], m[3]],
-      ]),
-    );
-    expect(servers, stdout).toEqual({
-      echo: ['stdio', 'Connected'],
-      'remote-http': ['http', 'Disconnected'],
-      'remote-sse': ['sse', 'Disconnected'],
+  if (agent === 'codex') {
+    it('starts the stdio server the way codex runs it, with only the env codex passes through', async () => {
+      const { stdout } = await container.exec('codex', 'mcp', 'list', '--json');
+      const echo = (JSON.parse(stdout) as CodexServer[]).find((s) => s.name === 'echo')?.transport;
+      const passed = (echo?.env_vars ?? []).flatMap((k) => (k === 'ECHO_SECRET' ? [`${k}=tok-123`] : []));
+      const { stdout: reply } = await execWithInput(
+        [
+          'exec',
+          '-i',
+          '-u',
+          '1000',
+          container.name,
+          'env',
+          '-i',
+          'PATH=/usr/local/bin:/usr/bin:/bin',
+          ...passed,
+        ],
+        [echo?.command ?? '', ...(echo?.args ?? [])],
+        `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } })}\n`,
+      );
+      expect(reply).toContain('"serverInfo":{"name":"mcp-echo"');
     });
-    expect(stdout).not.toMatch(/disabled|untrusted|not trusted/i);
-  });
+  }
 });
+
+describe.each(agents)(
+  'launch --agent %s writes the merged config.toml servers into the container',
+  (agent) => {
+    let fixture: Fixture;
+    let name = '';
+
+    beforeAll(async () => {
+      await ensureTestImages(agent);
+      fixture = makeFixture(`mcp-${agent}-${suffix}`);
+      const userConfig = path.join(fixture.home, '.config', 'launch-agent', 'config.toml');
+      await writeFile(
+        userConfig,
+        '[mcp_servers.user-only]\nurl = "http://127.0.0.1:9/user"\n\n[mcp_servers.echo]\ncommand = "false"\n',
+      );
+      // The repo's echo replaces the user's; its secret comes from the secrets file at run time.
+      await writeFile(
+        path.join(fixture.repo, 'config.toml'),
+        '[mcp_servers.echo]\ncommand = "node"\nargs = ["/workspace/mcp-echo.mjs", "--tag=${MCP_TAG:-dflt}"]\nenv = { ECHO_TOKEN = "${ECHO_SECRET}" }\n',
+      );
+      await copyFile(path.join(fixtures, 'mcp-echo.mjs'), path.join(fixture.repo, 'mcp-echo.mjs'));
+      await appendFile(
+        path.join(fixture.home, '.config', 'launch-agent', 'secrets.env'),
+        'ECHO_SECRET=tok-123\n',
+      );
+      chownTree(fixture.dir, FIXTURE_UID, FIXTURE_GID);
+      const result = await runCli([fixture.repo, '--agent', agent, '-b', 'mcp', '--detach', '--json'], {
+        env: { ...fixture.env, LAUNCH_AGENT_BASE_IMAGE: testBaseImage() },
+      });
+      expect(result.code, result.stderr).toBe(0);
+      name = parseJson<{ name: string }>(result).name;
+    }, 1_800_000);
+
+    afterAll(() => {
+      if (name) removeContainer(name);
+      fixture?.cleanup();
+    });
+
+    it('the agent lists the repo and user servers, and the stdio one gets its secret', async () => {
+      const exec = async (...argv: string[]) =>
+        run('docker', ['exec', '-w', '/workspace', name, '/usr/local/bin/launch-agent-entrypoint', ...argv], {
+          timeout: 120_000,
+          maxBuffer: 16 * 1024 * 1024,
+        });
+      const list = await agentMcpList(agent, exec);
+      expect(list.servers, list.raw).toEqual({ echo: 'stdio', 'user-only': 'http' });
+      if (agent === 'claude' || agent === 'gemini') {
+        expect(list.connected, list.raw).toEqual(['echo']);
+        expect(list.raw).not.toMatch(/disabled|untrusted|not trusted/i);
+      }
+    });
+  },
+);
 
 describe('mcp convert / mcp list on the command line', () => {
   it('fails with every problem, file:line:col and dot paths, exit 2', async () => {
@@ -261,4 +279,76 @@ function execWithInput(dockerArgs: string[], command: string[], input: string): 
     });
     child.stdin.end(input);
   });
+}
+
+interface CodexServer {
+  name: string;
+  enabled: boolean;
+  disabled_reason: string | null;
+  transport: { type: string; command?: string; args?: string[]; env_vars?: string[]; url?: string };
+}
+
+interface AgentList {
+  /** name -> transport (stdio / http / sse) as the agent itself reports it. */
+  servers: Record<string, string>;
+  /** Servers the agent reports connected (only Claude and Gemini connect in `mcp list`). */
+  connected: string[];
+  raw: string;
+}
+
+/** Runs the agent's own `mcp list` and normalises what it prints: the CLI is the judge. */
+async function agentMcpList(
+  agent: AgentName,
+  exec: (...argv: string[]) => Promise<{ stdout: string; stderr: string }>,
+): Promise<AgentList> {
+  if (agent === 'codex') {
+    const { stdout } = await exec('codex', 'mcp', 'list', '--json');
+    const servers = JSON.parse(stdout) as CodexServer[];
+    const transport = (t: string) => (t === 'streamable_http' ? 'http' : t);
+    return {
+      servers: Object.fromEntries(
+        servers.map((s) => [
+          s.name,
+          s.enabled && s.disabled_reason === null ? transport(s.transport.type) : 'disabled',
+        ]),
+      ),
+      connected: [],
+      raw: stdout,
+    };
+  }
+  if (agent === 'copilot') {
+    const { stdout } = await exec('copilot', 'mcp', 'list', '--json');
+    const { mcpServers } = JSON.parse(stdout) as {
+      mcpServers: Record<string, { type: string; enabled: boolean; source: string }>;
+    };
+    const ours = Object.entries(mcpServers).filter(([, s]) => s.source === 'user');
+    const transport = (t: string) => (t === 'local' ? 'stdio' : t);
+    return {
+      servers: Object.fromEntries(
+        ours.map(([name, s]) => [name, s.enabled ? transport(s.type) : 'disabled']),
+      ),
+      connected: [],
+      raw: stdout,
+    };
+  }
+  if (agent === 'claude') {
+    const { stdout } = await exec('claude', 'mcp', 'list');
+    const lines = [...stdout.matchAll(/^([\w-]+): (.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? ''] as const);
+    const transport = (rest: string) =>
+      / \(HTTP\) - /.test(rest) ? 'http' : / \(SSE\) - /.test(rest) ? 'sse' : 'stdio';
+    return {
+      servers: Object.fromEntries(lines.map(([name, rest]) => [name, transport(rest)])),
+      connected: lines.filter(([, rest]) => / - \S+ Connected$/.test(rest)).map(([name]) => name),
+      raw: stdout,
+    };
+  }
+  // Gemini prints the list on stderr when not on a TTY.
+  const { stdout, stderr } = await exec('gemini', 'mcp', 'list');
+  const raw = stdout + stderr;
+  const lines = [...raw.matchAll(/^\S+ ([\w-]+): .* \((stdio|http|sse)\) - (\w+)/gm)];
+  return {
+    servers: Object.fromEntries(lines.map((m) => [m[1] ?? '', m[2] ?? ''])),
+    connected: lines.filter((m) => m[3] === 'Connected').map((m) => m[1] ?? ''),
+    raw,
+  };
 }
