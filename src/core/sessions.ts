@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import { getAgent } from '../agents/registry.js';
 import type { Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
 import { matchSession, SESSION_FILTER, type Session, sortSessions, toSession } from './sessions/resolve.js';
@@ -68,12 +67,19 @@ export function requireRunning(session: Session): void {
 export type SessionCommandKind = 'shell' | 'attach' | 'exec';
 
 /** The command `shell`/`attach`/`exec` run: always through the entrypoint, in /workspace. */
-export function sessionCommand(kind: SessionCommandKind, session: Session, userCmd: string[] = []): string[] {
+export async function sessionCommand(
+  kind: SessionCommandKind,
+  session: Session,
+  userCmd: string[] = [],
+): Promise<string[]> {
   switch (kind) {
     case 'shell':
       return [ENTRYPOINT, 'bash', '-l'];
-    case 'attach':
+    case 'attach': {
+      // Loaded only here: the agent modules are not needed by list/exec/shell.
+      const { getAgent } = await import('../agents/registry.js');
       return [ENTRYPOINT, ...getAgent(session.agent).interactive];
+    }
     case 'exec':
       if (userCmd.length === 0) {
         throw new LaunchError('USAGE', 'exec needs a command, got none', {

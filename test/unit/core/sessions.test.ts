@@ -135,13 +135,13 @@ describe('listSessions', () => {
 describe('sessionCommand', () => {
   const [session] = sessions('claude-app');
 
-  it('runs everything through the entrypoint so the secrets are loaded', () => {
-    expect(sessionCommand('shell', session!)).toEqual([
+  it('runs everything through the entrypoint so the secrets are loaded', async () => {
+    expect(await sessionCommand('shell', session!)).toEqual([
       '/usr/local/bin/launch-agent-entrypoint',
       'bash',
       '-l',
     ]);
-    expect(sessionCommand('exec', session!, ['sh', '-c', 'exit 7'])).toEqual([
+    expect(await sessionCommand('exec', session!, ['sh', '-c', 'exit 7'])).toEqual([
       '/usr/local/bin/launch-agent-entrypoint',
       'sh',
       '-c',
@@ -149,16 +149,16 @@ describe('sessionCommand', () => {
     ]);
   });
 
-  it("attaches the agent's own interactive command", () => {
-    expect(sessionCommand('attach', session!)).toEqual([
+  it("attaches the agent's own interactive command", async () => {
+    expect(await sessionCommand('attach', session!)).toEqual([
       '/usr/local/bin/launch-agent-entrypoint',
       'claude',
       '--dangerously-skip-permissions',
     ]);
   });
 
-  it('needs a command for exec', () => {
-    expect(() => sessionCommand('exec', session!, [])).toThrow(/exec needs a command/);
+  it('needs a command for exec', async () => {
+    await expect(sessionCommand('exec', session!, [])).rejects.toThrow(/exec needs a command/);
   });
 });
 
