@@ -172,7 +172,7 @@ export interface ImageStatus {
 export async function imageStatus(
   engine: Engine,
   options: ImageOptions = {},
-): Promise<{ baseImage: string; images: ImageStatus[] }> {
+): Promise<{ baseImage: string; baseImagePresent: boolean; images: ImageStatus[] }> {
   const host = options.host ?? hostFacts();
   const settings = await loadImageSettings(options, host);
   const contexts = await loadContexts(
@@ -180,6 +180,7 @@ export async function imageStatus(
     settings.caContent,
   );
   let parentId = (await engine.inspectImage(settings.baseImage))?.id;
+  const baseImagePresent = parentId !== undefined;
   const rows: ImageStatus[] = [];
   for (const { layer, files, args } of contexts) {
     const expected = parentId === undefined ? undefined : contentHash(files, args, parentId);
@@ -200,7 +201,7 @@ export async function imageStatus(
     });
     parentId = current?.id;
   }
-  return { baseImage: settings.baseImage, images: rows };
+  return { baseImage: settings.baseImage, baseImagePresent, images: rows };
 }
 
 async function loadContexts(options: ImageOptions, caContent: Buffer | undefined): Promise<LayerContext[]> {

@@ -211,6 +211,49 @@ describe('no secret in any layer', () => {
   });
 });
 
+describe('the base tools and user', () => {
+  it('has the tools, user agent (1000:1000, /home/agent, bash) in place of node, and no sudo', async () => {
+    const script = [
+      'for t in git gh python3 pipx rg jq curl less ssh ps tini uvx; do command -v $t >/dev/null || echo "missing $t"; done',
+      'command -v sudo && echo "has sudo"',
+      'getent passwd 1000',
+      'getent passwd node || true',
+      'stat -c %U /workspace',
+      'locale -a | grep -c -i -E "^(C.utf8|en_US.utf8)$"',
+    ].join('; ');
+    const out = await docker('run', '--rm', `${ns}/codex:latest`, 'sh', '-c', script);
+    expect(out.stdout.trim().split('\n')).toEqual(['agent:x:1000:1000::/home/agent:/bin/bash', 'agent', '2']);
+  });
+
+  it('runs a uvx-style MCP server through pipx, offline, with a clean stdout', async () => {
+    // A hand-made wheel (no network needed): uvx --from WHEEL COMMAND must print only the command's output.
+    const makeWheel = [
+      'import zipfile',
+      "z = zipfile.ZipFile('/tmp/hello_la-1.0-py3-none-any.whl', 'w')",
+      "z.writestr('hello_la/__init__.py', 'def main():\\n    print(\"hello from uvx\")\\n')",
+      "z.writestr('hello_la-1.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: hello-la\\nVersion: 1.0\\n')",
+      "z.writestr('hello_la-1.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')",
+      "z.writestr('hello_la-1.0.dist-info/entry_points.txt', '[console_scripts]\\nhello-la = hello_la:main\\n')",
+      "z.writestr('hello_la-1.0.dist-info/RECORD', '')",
+      'z.close()',
+    ].join('\n');
+    const script = `python3 -c "$0" && uvx --from /tmp/hello_la-1.0-py3-none-any.whl hello-la`;
+    const out = await docker(
+      'run',
+      '--rm',
+      '--network',
+      'none',
+      `${ns}/claude:latest`,
+      'sh',
+      '-c',
+      script,
+      makeWheel,
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe('hello from uvx\n');
+  });
+});
+
 describe('entrypoint and login check', () => {
   it('exports the secrets file literally, prints nothing, and passes the exit code through', async () => {
     const file = path.join(tmp, 'entrypoint-secrets.env');

@@ -11,7 +11,7 @@ interface BuildFlags extends CommonOptions {
   cache: boolean;
   pull?: boolean;
   caBundle?: string;
-  agentVersion: string[];
+  agentVersion?: string[];
   imagesDir?: string;
   imageNamespace?: string;
 }
@@ -44,7 +44,6 @@ export function registerImages(program: Command): void {
         '--agent-version <agent=version>',
         'npm version of an agent CLI, e.g. claude=2.1.0 (repeatable)',
         collect,
-        [],
       )
       .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp())
       .addOption(new Option('--image-namespace <name>', 'repository namespace (tests)').hideHelp()),
@@ -52,7 +51,7 @@ export function registerImages(program: Command): void {
     const ctx = new CliContext(flags);
     if (flags.agent && flags.all) throw new LaunchError('USAGE', '--agent and --all exclude each other');
     const agent = flags.agent === undefined ? undefined : getAgent(flags.agent).name;
-    const versions = parseVersions(flags.agentVersion);
+    const versions = parseVersions(flags.agentVersion ?? []);
     const { ensureImages } = await import('../../core/images.js');
     const engine = await ctx.engine();
     using progress = ctx.progress();
@@ -121,14 +120,17 @@ export function registerImages(program: Command): void {
             .map(([name, v]) => `${name} ${v}`)
             .join(', ') || '-',
         ]);
-        return `${table([header, ...rows])}\nbase image: ${status.baseImage}`;
+        const base = status.baseImagePresent
+          ? status.baseImage
+          : `${status.baseImage} (not here: images build pulls it)`;
+        return `${table([header, ...rows])}\nbase image: ${base}`;
       });
     },
   );
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function parseVersions(pairs: string[]): Partial<Record<AgentName, string>> {
