@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { execa } from 'execa';
 import { LaunchError, messageOf } from '../errors.js';
-import { git } from './repo.js';
 
 export interface RemoteSource {
   url: string;
@@ -53,29 +53,42 @@ function safePart(part: string): string {
   return part.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_');
 }
 
-/** Clones into the cache on first use, fetches on later ones; the host's own git credentials apply. */
+/**
+ * Clones into the cache on first use, fetches on later ones. Runs the host's git with the user's
+ * whole environment (askpass helpers, SSH agents, GIT_SSH_COMMAND), so their own credentials
+ * apply; never prompts.
+ */
 export async function cloneOrFetch(remote: RemoteSource, cacheRoot: string): Promise<string> {
   const dir = path.join(cacheRoot, 'repos', ...remote.parts);
-  const env = { ...process.env, GIT_TERMINAL_PROMPT: '0' };
+  const run = (args: string[], cwd?: string) =>
+    execa('git', args, { ...(cwd ? { cwd } : {}), env: { GIT_TERMINAL_PROMPT: '0' }, stdin: 'ignore' });
   try {
     if (existsSync(path.join(dir, '.git'))) {
-      const repo = git(dir).env(env);
-      await repo.remote(['set-url', 'origin', remote.url]);
-      await repo.fetch(['--prune', 'origin']);
-      const remoteHead = await repo
-        .raw(['symbolic-ref', '--short', 'refs/remotes/origin/HEAD'])
-        .catch(() => '');
+      await run(['remote', 'set-url', 'origin', remote.url], dir);
+      await run(['fetch', '--prune', '--quiet', 'origin'], dir);
+      const head = await run(['symbolic-ref', '--short', 'refs/remotes/origin/HEAD'], dir).catch(
+        () => undefined,
+      );
+      const remoteHead = head?.stdout.trim();
       if (remoteHead)
-        await repo.raw(['checkout', '--force', '-B', remoteHead.replace(/^origin\//, ''), remoteHead]);
+        await run(
+          ['checkout', '--quiet', '--force', '-B', remoteHead.replace(/^origin\//, ''), remoteHead],
+          dir,
+        );
     } else {
       await mkdir(path.dirname(dir), { recursive: true });
-      await git(path.dirname(dir)).env(env).clone(remote.url, dir);
+      await run(['clone', '--quiet', remote.url, dir]);
     }
   } catch (error) {
-    throw new LaunchError('CLONE_FAILED', `cannot clone ${remote.url}: ${firstLine(messageOf(error))}`, {
-      hint: 'check the URL and that `git clone` of it works on this machine with your credentials',
-      cause: error,
-    });
+    const stderr = (error as { stderr?: string }).stderr;
+    throw new LaunchError(
+      'CLONE_FAILED',
+      `cannot clone ${remote.url}: ${firstLine(stderr || messageOf(error))}`,
+      {
+        hint: 'check the URL and that `git clone` of it works on this machine with your credentials',
+        cause: error,
+      },
+    );
   }
   return dir;
 }
