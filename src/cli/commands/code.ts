@@ -18,10 +18,14 @@ export function registerCode(program: Command): void {
     const { openInVsCode } = await import('../../core/sessions/vscode.js');
     const { hostFacts } = await import('../../config/paths.js');
     const session = await resolveSession(await ctx.engine(), name);
-    const result = await openInVsCode(session.name, { host: hostFacts(), open: options.open !== false });
+    // VS Code can only attach to a running container; the config and URI are still useful.
+    const open = options.open !== false && session.running;
+    const result = await openInVsCode(session.name, { host: hostFacts(), open });
     ctx.print(result, () => {
       if (result.opened) return `opened VS Code on ${session.name}:/workspace`;
       const lines = [`VS Code URI for ${session.name}:`, `  ${result.uri}`];
+      if (!session.running)
+        lines.push(`${session.name} is ${session.state}: \`launch-agent start ${session.name}\` first`);
       if (!result.code) {
         lines.push(
           'no `code` command on PATH: install VS Code with the Dev Containers extension, then run',
