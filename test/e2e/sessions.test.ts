@@ -175,6 +175,16 @@ describe('living with an agent container', () => {
       workspaceFolder: '/workspace',
       remoteUser: 'agent',
     });
+    // With `code` on PATH it is run with the folder URI (a stand-in records its arguments).
+    const bin = path.join(fixture.dir, 'code-bin');
+    mkdirSync(bin, { recursive: true });
+    const argsFile = path.join(fixture.dir, 'code-args');
+    writeFileSync(path.join(bin, 'code'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${argsFile}\n`);
+    chmodSync(path.join(bin, 'code'), 0o755);
+    const opened = await runCli(['code', name], { env: { ...env, PATH: `${bin}:${process.env.PATH}` } });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stdout).toContain('opened VS Code');
+    expect(readFileSync(argsFile, 'utf8').split('\n').filter(Boolean)).toEqual(['--folder-uri', out.uri]);
     const label = docker('inspect', '--format', '{{index .Config.Labels "devcontainer.metadata"}}', name);
     expect(JSON.parse(label)[0]).toMatchObject({ remoteUser: 'agent' });
   });
