@@ -171,6 +171,31 @@ describe.each(agents)(
   },
 );
 
+describe('launch with an invalid config.toml', () => {
+  it('fails with the full report, exit 2, and leaves no container or volume behind', async () => {
+    await ensureTestImages('claude');
+    const fixture = makeFixture(`mcp-bad-${suffix}`);
+    try {
+      await writeFile(path.join(fixture.repo, 'config.toml'), '[mcp_servers.x]\nargs = "npx"\n');
+      chownTree(fixture.dir, FIXTURE_UID, FIXTURE_GID);
+      const name = `la-mcp-bad-${suffix}`;
+      const result = await runCli([fixture.repo, '--agent', 'claude', '--name', name, '--detach'], {
+        env: { ...fixture.env, LAUNCH_AGENT_BASE_IMAGE: testBaseImage() },
+      });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(
+        `${path.join(fixture.repo, 'config.toml')}:2:1 mcp_servers.x.args: expected an array of strings, got a string`,
+      );
+      const left = await run('docker', ['ps', '-a', '--filter', `name=${name}`, '--format', '{{.Names}}']);
+      expect(left.stdout.trim()).toBe('');
+      const volumes = await run('docker', ['volume', 'ls', '--format', '{{.Name}}']);
+      expect(volumes.stdout.split('\n').filter((v) => v.includes(name))).toEqual([]);
+    } finally {
+      fixture.cleanup();
+    }
+  });
+});
+
 describe('mcp convert / mcp list on the command line', () => {
   it('fails with every problem, file:line:col and dot paths, exit 2', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'launch-agent-mcp-bad-'));
