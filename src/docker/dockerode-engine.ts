@@ -117,9 +117,31 @@ export class DockerodeEngine implements Engine {
     return new LaunchError('ENGINE_ERROR', `${what}: ${message}`, { cause: error });
   }
 
-  async info(): Promise<EngineInfo> {
+  async info(options: { timeoutMs?: number } = {}): Promise<EngineInfo> {
+    const { timeoutMs } = options;
+    const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
     return this.#call('engine info', async () => {
-      const [version, info] = await Promise.all([this.#docker.version(), this.#docker.info()]);
+      const opts = signal ? { abortSignal: signal } : {};
+      // @types/dockerode leaves out the options argument (abortSignal) both calls take.
+      const docker = this.#docker as unknown as {
+        version(o: object): Promise<Docker.DockerVersion>;
+        info(o: object): Promise<{ SecurityOptions?: string[]; Driver?: string; OperatingSystem?: string }>;
+      };
+      const [version, info] = await Promise.all([docker.version(opts), docker.info(opts)]).catch(
+        (error: unknown) => {
+          if (!signal?.aborted) throw error;
+          // A socket that accepts but never answers (a hung engine, a firewall) must not hang us.
+          throw new LaunchError(
+            'ENGINE_UNREACHABLE',
+            `no answer from the container engine at ${this.endpoint.url} within ${timeoutMs! / 1000} s`,
+            {
+              hint: 'check that the engine is running and responsive (restart it if it hangs)',
+              cause: error,
+              details: { endpoint: this.endpoint.url, source: this.endpoint.source },
+            },
+          );
+        },
+      );
       const components = (version as { Components?: Array<{ Name?: string }> }).Components ?? [];
       const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
       const securityOptions: string[] = info.SecurityOptions ?? [];
@@ -224,6 +246,16 @@ export class DockerodeEngine implements Engine {
       await this.#docker.getVolume(name).remove();
     } catch (error) {
       if (statusOf(error) !== 404) throw this.mapError(`remove volume ${name}`, error);
+    }
+  }
+
+  async inspectVolume(name: string): Promise<VolumeSummary | undefined> {
+    try {
+      const volume = await this.#docker.getVolume(name).inspect();
+      return { name: volume.Name, labels: volume.Labels ?? {} };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.mapError(`inspect volume ${name}`, error);
     }
   }
 

@@ -7,7 +7,8 @@ import type { EngineEndpoint } from './connect.js';
  */
 export interface Engine {
   readonly endpoint: EngineEndpoint;
-  info(): Promise<EngineInfo>;
+  /** Rejects with ENGINE_UNREACHABLE when the engine does not answer within `timeoutMs`. */
+  info(options?: { timeoutMs?: number }): Promise<EngineInfo>;
 
   inspectImage(ref: string): Promise<ImageDetails | undefined>;
   listImages(labels: Record<string, string>): Promise<ImageDetails[]>;
@@ -24,6 +25,7 @@ export interface Engine {
 
   createVolume(name: string, labels: Record<string, string>): Promise<void>;
   removeVolume(name: string): Promise<void>;
+  inspectVolume(name: string): Promise<VolumeSummary | undefined>;
   listVolumes(labels: Record<string, string>): Promise<VolumeSummary[]>;
 
   createContainer(spec: ContainerSpec): Promise<string>;

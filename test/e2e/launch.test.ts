@@ -240,6 +240,38 @@ describe('launch: bad input', () => {
     },
   );
 
+  it('--replace starts afresh when the old workspace holds nothing unpushed', async () => {
+    const clean = path.join(fixture.dir, 'clean-repo');
+    ownerGit(fixture.dir, 'clone', '-q', fixture.repo, clean);
+    const first = await runCli([clean, '-b', 'again', '--detach', '--json'], { env: cliEnv(fixture) });
+    expect(first.code, first.stderr).toBe(0);
+    const { name, id } = parseJson<Launched>(first);
+    try {
+      const second = await runCli([clean, '-b', 'again', '--detach', '--json', '--replace'], {
+        env: cliEnv(fixture),
+      });
+      expect(second.code, second.stderr).toBe(0);
+      expect(parseJson<Launched>(second).id).not.toBe(id);
+      expect(parseJson<Launched>(second).name).toBe(name);
+    } finally {
+      removeContainer(name);
+    }
+  });
+
+  it('a leftover workspace volume is never reused or deleted', async () => {
+    const name = `claude-${repoName()}-orphan`;
+    docker('volume', 'create', '--label', 'dev.launch-agent.managed=true', `${name}-workspace`);
+    try {
+      const result = await runCli([fixture.repo, '-b', 'orphan', '--detach'], { env: cliEnv(fixture) });
+      expect(result.code).toBe(5);
+      expect(result.stderr).toMatch(new RegExp(`volume ${name}-workspace already exists`));
+      expect(ourObjects().containers).not.toContain(name);
+      expect(ourObjects().volumes).toContain(`${name}-workspace`);
+    } finally {
+      docker('volume', 'rm', `${name}-workspace`);
+    }
+  });
+
   it('engine down: names the endpoint and what to do', async () => {
     const result = await runCli([fixture.repo, '--detach'], {
       env: { ...cliEnv(fixture), DOCKER_HOST: 'unix:///tmp/launch-agent-no-engine.sock' },
@@ -250,7 +282,7 @@ describe('launch: bad input', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a name in use: error names --replace and launch-agent shell; --replace starts afresh', async () => {
+  it('a name in use: error names --replace and launch-agent shell; --replace keeps uncommitted work', async () => {
     const first = await runCli([fixture.repo, '-b', 'dup', '--detach', '--json'], { env: cliEnv(fixture) });
     expect(first.code, first.stderr).toBe(0);
     const { name, id } = parseJson<Launched>(first);
@@ -261,12 +293,14 @@ describe('launch: bad input', () => {
       expect(second.stderr).toMatch(/--replace/);
       expect(second.stderr).toMatch(new RegExp(`launch-agent shell ${name}`));
       expect(docker('inspect', '--format', '{{.Id}}', name)).toBe(id);
-      // The branch was never pushed, so a replacement may use it again.
-      const third = await runCli([fixture.repo, '-b', 'dup', '--detach', '--json', '--replace'], {
+      // Its workspace holds the host's uncommitted work: --replace refuses to throw it away.
+      const refused = await runCli([fixture.repo, '-b', 'dup', '--detach', '--replace'], {
         env: cliEnv(fixture),
       });
-      expect(third.code, third.stderr).toBe(0);
-      expect(parseJson<Launched>(third).id).not.toBe(id);
+      expect(refused.code).toBe(5);
+      expect(refused.stderr).toMatch(/--replace would lose work/);
+      expect(refused.stderr).toMatch(/uncommitted change/);
+      expect(docker('inspect', '--format', '{{.Id}}', name)).toBe(id);
     } finally {
       removeContainer(name);
     }
