@@ -234,6 +234,32 @@ describe('living with an agent container', () => {
     expect(lines).toContain(FAKE_SECRETS.CLAUDE_CODE_OAUTH_TOKEN);
   });
 
+  it("attach runs the agent's interactive command in a TTY", async () => {
+    const child = spawn('script', ['-qec', `${process.execPath} ${binPath} attach ${name}`, '/dev/null'], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    try {
+      // The agent itself, once the entrypoint has exec'd into it.
+      const agentLine = (ps: string) =>
+        ps
+          .split('\n')
+          .find((l) => l.includes('claude --dangerously-skip-permissions') && !l.includes('entrypoint'));
+      let seen = '';
+      for (let i = 0; i < 40 && !agentLine(seen); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        seen = docker('exec', name, 'ps', '-eo', 'user:12,args', '--no-headers');
+      }
+      const line = agentLine(seen);
+      expect(line, seen).toBeDefined();
+      expect(line?.trim().startsWith('agent '), line).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      child.stdin.destroy();
+      docker('exec', name, 'sh', '-c', 'pkill -f "claude --dangerously-skip-permission[s]" || true');
+    }
+  });
+
   it('port forwards 127.0.0.1 on the host into a container that has no network at all', async () => {
     const launched = await cli(
       fixture.repo,
