@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { agents, getAgent } from '../../../src/agents/registry.js';
 import type { AgentDescriptor } from '../../../src/agents/types.js';
 import {
   agentLimits,
   homeConfigFiles,
   type McpServer,
+  mcpHomeTransform,
   parseConfigText,
   serversFor,
 } from '../../../src/mcp/index.js';
@@ -71,11 +72,37 @@ describe.each(agents.map((a) => [a.name, a] as const))('%s MCP writer', (_name, 
     }
   });
 
-  it('never resolves an env reference: the names stay, no value appears', () => {
-    const servers = load(fixture('env-defaults.toml'));
-    const text = write(agent, servers);
-    expect(text).toContain('SEARCH_API_KEY');
-    expect(text).not.toMatch(/secret-value/);
+  it('never resolves an env reference: the names stay, no value from the host appears', () => {
+    for (const name of [
+      'SEARCH_API_KEY',
+      'SEARCH_INDEX',
+      'SEARCH_HOST',
+      'GITHUB_TOKEN',
+      'API_KEY',
+      'DOCS_API_KEY',
+    ]) {
+      vi.stubEnv(name, `host-secret-${name}`);
+    }
+    try {
+      for (const file of ['env-defaults.toml', 'remote-headers.toml']) {
+        const text = write(agent, load(fixture(file)));
+        expect(text).not.toContain('host-secret-');
+      }
+      expect(write(agent, load(fixture('env-defaults.toml')))).toContain('SEARCH_API_KEY');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});
+
+describe('the launch hook', () => {
+  it('merges our servers into the agent MCP file only, even when the host has none', () => {
+    const servers = load(fixture('two-agents.toml'));
+    for (const agent of agents) {
+      const transform = mcpHomeTransform(agent, servers);
+      expect(transform(agent.mcp.homePath, undefined)).toBe(write(agent, servers));
+      expect(transform('.some/other-file.json', '{}')).toBeUndefined();
+    }
   });
 });
 
