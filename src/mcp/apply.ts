@@ -37,14 +37,16 @@ export function agentLimits(agents: readonly AgentDescriptor[], servers: readonl
 }
 
 /**
- * The launch's per-file hook: our servers merged into the agent's MCP file, undefined for other
- * files. Call it for `agent.mcp.homePath` even when the host has no such file.
+ * The launch's per-file hook: our servers merged into the agent's MCP file, undefined (unchanged)
+ * for other files. Call it for `agent.mcp.homePath` even when the host has no such file.
  */
 export function mcpHomeTransform(
   agent: AgentDescriptor,
   servers: readonly McpServer[],
 ): (homePath: string, existing: string | undefined) => string | undefined {
   const mine = serversFor(agent.name, servers);
+  // No servers for this agent: its files stay exactly as the host and the seeds made them.
+  if (mine.length === 0) return () => undefined;
   return (homePath, existing) =>
     homePath === agent.mcp.homePath ? agent.mcp.merge(existing, mine) : undefined;
 }

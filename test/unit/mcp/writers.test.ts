@@ -103,6 +103,11 @@ describe('the launch hook', () => {
       expect(transform(agent.mcp.homePath, undefined)).toBe(write(agent, servers));
       expect(transform('.some/other-file.json', '{}')).toBeUndefined();
     }
+    const none = mcpHomeTransform(
+      getAgent('gemini'),
+      load('[mcp_servers.a]\ncommand = "x"\nagents = ["codex"]\n'),
+    );
+    expect(none('.gemini/settings.json', '{"ui":{}}')).toBeUndefined();
   });
 });
 
