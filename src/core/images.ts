@@ -82,64 +82,30 @@ export async function ensureImages(
   const settings = await loadImageSettings(options, host);
   const contexts = await loadContexts(options, settings.caContent);
   const progress = options.onProgress ?? (() => {});
-  let parentId = await ensureBaseImage(engine, settings.baseImage, options.pull ?? false, progress);
-  let parentRef = settings.baseImage;
-  let resolved: Record<AgentName, string> | undefined;
+  const baseImageId = await ensureBaseImage(engine, settings.baseImage, options.pull ?? false, progress);
+  // Each layer's parent by name: every per-agent image is built on agents, not on the previous agent.
+  const done = new Map<LayerName, { id: string; ref: string }>();
   const images: EnsuredImage[] = [];
 
-  for (const { layer, files, args } of contexts) {
-    const hash = contentHash(files, args, parentId);
+  for (const context of contexts) {
+    const { layer } = context;
+    const parent = layer.parent ? done.get(layer.parent) : { id: baseImageId, ref: settings.baseImage };
+    if (!parent) throw new LaunchError('INTERNAL', `${layer.repo} comes before its parent ${layer.parent}`);
+    const hash = contentHash(context.files, context.args, parent.id);
     const ref = `${layer.repo}:${hash}`;
     const existing = options.noCache ? undefined : await engine.inspectImage(ref);
-    let image: ImageDetails | undefined = existing;
-    if (!existing) {
-      let buildArgs = { ...args, [layer.parentArg]: parentRef };
-      if (layer.name === 'agents') {
-        progress({
-          step: 'image-agents',
-          message: 'resolving agent CLI versions on the npm registry',
-          state: 'start',
-        });
-        resolved = await resolveAgentVersions(
-          options.versions ?? {},
-          options.resolveVersions ?? npmViewResolver,
-        );
-        buildArgs = {
-          ...buildArgs,
-          ...Object.fromEntries(agents.map((a) => [a.versionArg, resolved![a.name]])),
-        };
-      }
-      const labels = {
-        ...managedLabels('image'),
-        [Labels.image]: layer.name,
-        [Labels.contentHash]: hash,
-        [Labels.parent]: parentId,
-        [Labels.baseImage]: settings.baseImage,
-        ...(layer.agent ? { [Labels.agent]: layer.agent } : {}),
-        ...(layer.name === 'agents' && resolved ? versionLabels(resolved) : {}),
-      };
-      const id = await buildLayer(
-        engine,
-        layer,
-        ref,
-        files,
-        { buildArgs, labels, noCache: options.noCache ?? false },
-        options,
-      );
-      image = await engine.inspectImage(id);
-      if (!image) throw new LaunchError('ENGINE_ERROR', `the engine lost ${ref} right after building it`);
-    }
-    await pointLatest(engine, layer.repo, image!.id);
+    const image =
+      existing ?? (await buildLayer(engine, context, { parent, hash, ref }, settings.baseImage, options));
+    await pointLatest(engine, layer.repo, image.id);
     images.push({
       name: layer.name,
       ref,
-      id: image!.id,
+      id: image.id,
       hash,
       built: !existing,
-      agentVersions: versionsFromLabels(image!.labels),
+      agentVersions: versionsFromLabels(image.labels),
     });
-    parentId = image!.id;
-    parentRef = ref;
+    done.set(layer.name, { id: image.id, ref });
   }
 
   const agentImage =
@@ -179,10 +145,12 @@ export async function imageStatus(
     { ...options, all: options.agent ? options.all : true },
     settings.caContent,
   );
-  let parentId = (await engine.inspectImage(settings.baseImage))?.id;
-  const baseImagePresent = parentId !== undefined;
+  const baseImageId = (await engine.inspectImage(settings.baseImage))?.id;
+  const baseImagePresent = baseImageId !== undefined;
+  const currentIds = new Map<LayerName, string | undefined>();
   const rows: ImageStatus[] = [];
   for (const { layer, files, args } of contexts) {
+    const parentId = layer.parent ? currentIds.get(layer.parent) : baseImageId;
     const expected = parentId === undefined ? undefined : contentHash(files, args, parentId);
     const [latest, current] = await Promise.all([
       engine.inspectImage(`${layer.repo}:latest`),
@@ -199,7 +167,7 @@ export async function imageStatus(
       ...(expected ? { expectedTag: expected } : {}),
       state: current ? 'current' : latest ? 'stale' : 'missing',
     });
-    parentId = current?.id;
+    currentIds.set(layer.name, current?.id);
   }
   return { baseImage: settings.baseImage, baseImagePresent, images: rows };
 }
@@ -250,28 +218,52 @@ async function ensureBaseImage(
   return pulled.id;
 }
 
+/** Builds one layer (exact CLI versions resolved first for the agents layer) and returns the image. */
 async function buildLayer(
   engine: Engine,
-  layer: LayerSpec,
-  ref: string,
-  files: ContextFile[],
-  build: { buildArgs: Record<string, string>; labels: Record<string, string>; noCache: boolean },
+  { layer, files, args }: LayerContext,
+  target: { parent: { id: string; ref: string }; hash: string; ref: string },
+  baseImage: string,
   options: EnsureImagesOptions,
-): Promise<string> {
+): Promise<ImageDetails> {
   const step = `image-${layer.name}`;
   const progress = options.onProgress ?? (() => {});
   const started = performance.now();
-  progress({ step, message: `building ${layer.repo}`, state: 'start' });
+  let buildArgs = { ...args, [layer.parentArg]: target.parent.ref };
+  let versions: Record<string, string> = {};
+  if (layer.name === 'agents') {
+    progress({ step, message: 'resolving agent CLI versions on the npm registry', state: 'start' });
+    const resolved = await resolveAgentVersions(
+      options.versions ?? {},
+      options.resolveVersions ?? npmViewResolver,
+    );
+    buildArgs = { ...buildArgs, ...Object.fromEntries(agents.map((a) => [a.versionArg, resolved[a.name]])) };
+    versions = versionLabels(resolved);
+  }
+  const labels = {
+    ...managedLabels('image'),
+    [Labels.image]: layer.name,
+    [Labels.contentHash]: target.hash,
+    [Labels.parent]: target.parent.id,
+    [Labels.baseImage]: baseImage,
+    ...(layer.agent ? { [Labels.agent]: layer.agent } : {}),
+    ...versions,
+  };
+  progress({ step, message: `building ${layer.repo}`, state: layer.name === 'agents' ? 'update' : 'start' });
   const onEvent = (event: BuildEvent) => {
     if (event.type === 'step')
       progress({ step, message: `building ${layer.repo}: ${shorten(event.text)}`, state: 'update' });
     else if (event.type === 'output') options.onOutput?.(event.text);
   };
   try {
-    const id = await engine.buildImage(await tarContext(files), { tag: ref, ...build }, onEvent);
+    const build = { tag: target.ref, buildArgs, labels, noCache: options.noCache ?? false };
+    const id = await engine.buildImage(await tarContext(files), build, onEvent);
+    const image = await engine.inspectImage(id);
+    if (!image)
+      throw new LaunchError('ENGINE_ERROR', `the engine lost ${target.ref} right after building it`);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    progress({ step, message: `built ${ref} (${seconds} s)`, state: 'done' });
-    return id;
+    progress({ step, message: `built ${target.ref} (${seconds} s)`, state: 'done' });
+    return image;
   } catch (error) {
     progress({ step, message: `building ${layer.repo} failed`, state: 'fail' });
     throw error;

@@ -157,6 +157,10 @@ describe('images build --all on the local base image', () => {
     const lines = again.stdout.split('\n').filter((line) => line.startsWith(`${ns}/`));
     expect(lines).toHaveLength(6);
     for (const line of lines) expect(line).toMatch(/ up to date$/);
+    // One agent's chain is the same images as in --all: nothing to build either.
+    const one = parseJson<BuildJson>(await runCli(buildArgs(ns, '--agent', 'gemini', '--json'), { env }));
+    expect(one.built).toBe(0);
+    expect(one.images.map((i) => i.name)).toEqual(['base', 'agents', 'gemini']);
     const listed = await runCli(
       ['images', 'list', '--json', '--base-image', testBaseImage(), '--image-namespace', ns],
       {

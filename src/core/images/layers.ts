@@ -10,6 +10,8 @@ export interface LayerSpec {
   repo: string;
   /** Build argument that receives the parent image (the base image for `base`). */
   parentArg: string;
+  /** The layer built FROM; none for `base`, which is built on the base image. */
+  parent?: LayerName;
   agent?: AgentName;
 }
 
@@ -27,6 +29,7 @@ export function agentLayer(name: AgentName, namespace = IMAGE_NAMESPACE): LayerS
     name: agent.name,
     repo: inNamespace(agent.image, namespace),
     parentArg: 'AGENTS',
+    parent: 'agents',
     agent: agent.name,
   };
 }
@@ -41,7 +44,7 @@ export function layerChain(selection: {
   const chosen = selection.all || !selection.agent ? agents.map((a) => a.name) : [selection.agent];
   return [
     { name: 'base', repo: `${namespace}/base`, parentArg: 'BASE_IMAGE' },
-    { name: 'agents', repo: `${namespace}/agents`, parentArg: 'BASE' },
+    { name: 'agents', repo: `${namespace}/agents`, parentArg: 'BASE', parent: 'base' },
     ...chosen.map((name) => agentLayer(name, namespace)),
   ];
 }

@@ -1,0 +1,139 @@
+import type { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ensureImages, imageStatus } from '../../../src/core/images.js';
+import type { BuildOptions, Engine, ImageDetails } from '../../../src/docker/engine.js';
+
+/** Just enough engine for the layer logic: images in a map, builds recorded, no I/O. */
+function memoryEngine(baseImage: string) {
+  const images = new Map<string, ImageDetails>();
+  const builds: BuildOptions[] = [];
+  let next = 0;
+  const add = (ref: string, labels: Record<string, string> = {}) => {
+    const id = `sha256:${String(++next).padStart(4, '0')}`;
+    const image = { id, tags: [ref], created: new Date(0).toISOString(), size: 1, labels };
+    images.set(id, image);
+    images.set(ref, image);
+    return id;
+  };
+  add(baseImage);
+  const engine = {
+    inspectImage: async (ref: string) => images.get(ref),
+    pullImage: async (ref: string) => {
+      throw new Error(`no registry for ${ref}`);
+    },
+    buildImage: async (context: Readable, options: BuildOptions) => {
+      context.resume();
+      builds.push(options);
+      return add(options.tag, options.labels);
+    },
+    tagImage: async (id: string, repo: string, tag: string) => {
+      const image = images.get(id);
+      if (image) images.set(`${repo}:${tag}`, image);
+    },
+  } as unknown as Engine;
+  return { engine, builds, images };
+}
+
+const base = 'test/base:1';
+const host = {
+  env: { LAUNCH_AGENT_CONFIG_DIR: '/nonexistent-launch-agent-config' },
+  platform: 'linux' as const,
+  homedir: '/nonexistent',
+};
+const resolveVersions = async (_pkg: string, spec: string) => (spec === 'latest' ? '1.0.0' : spec);
+const options = { baseImage: base, host, resolveVersions };
+
+describe('ensureImages', () => {
+  it('builds base, agents, then each agent FROM agents, and returns the agent image', async () => {
+    const { engine, builds } = memoryEngine(base);
+    const result = await ensureImages(engine, { ...options, agent: 'codex' });
+    expect(result.images.map((i) => [i.name, i.built])).toEqual([
+      ['base', true],
+      ['agents', true],
+      ['codex', true],
+    ]);
+    const [baseBuild, agentsBuild, codexBuild] = builds;
+    expect(baseBuild?.buildArgs?.BASE_IMAGE).toBe(base);
+    expect(agentsBuild?.buildArgs?.BASE).toBe(result.images[0]?.ref);
+    expect(agentsBuild?.buildArgs?.CODEX_VERSION).toBe('1.0.0');
+    expect(agentsBuild?.labels?.['dev.launch-agent.agent-version.codex']).toBe('1.0.0');
+    expect(codexBuild?.buildArgs?.AGENTS).toBe(result.images[1]?.ref);
+    expect(result.agentImage).toBe(result.images[2]?.ref);
+    expect(result.agentImage).toMatch(/^launch-agent\/codex:[0-9a-f]{12}$/);
+  });
+
+  it('gives an agent the same image whether built alone or with all, and rebuilds nothing after', async () => {
+    const { engine, builds } = memoryEngine(base);
+    const all = await ensureImages(engine, { ...options, all: true });
+    for (const image of all.images.slice(2)) {
+      expect(builds.find((b) => b.tag === image.ref)?.buildArgs?.AGENTS).toBe(all.images[1]?.ref);
+    }
+    const count = builds.length;
+    const alone = await ensureImages(engine, { ...options, agent: 'gemini' });
+    expect(alone.built).toBe(0);
+    expect(alone.agentImage).toBe(all.images.find((i) => i.name === 'gemini')?.ref);
+    expect(builds.length).toBe(count);
+  });
+
+  it('rebuilds the whole chain with noCache, and a new base image id changes every tag', async () => {
+    const { engine, builds, images } = memoryEngine(base);
+    const first = await ensureImages(engine, { ...options, agent: 'claude' });
+    await ensureImages(engine, { ...options, agent: 'claude', noCache: true });
+    expect(builds.slice(3).every((b) => b.noCache)).toBe(true);
+    expect(builds).toHaveLength(6);
+    images.set(base, { id: 'sha256:new-base', tags: [base], created: '', size: 1, labels: {} });
+    const moved = await ensureImages(engine, { ...options, agent: 'claude' });
+    expect(moved.built).toBe(3);
+    for (const [i, image] of moved.images.entries()) expect(image.hash).not.toBe(first.images[i]?.hash);
+  });
+
+  it('asks for the requested agent versions only when the agents layer is built', async () => {
+    const { engine, builds } = memoryEngine(base);
+    const asked: string[] = [];
+    const resolve = async (pkg: string, spec: string) => {
+      asked.push(`${pkg}@${spec}`);
+      return '2.0.0';
+    };
+    await ensureImages(engine, {
+      ...options,
+      agent: 'claude',
+      versions: { claude: 'next' },
+      resolveVersions: resolve,
+    });
+    expect(asked).toContain('@anthropic-ai/claude-code@next');
+    expect(builds[1]?.buildArgs?.CLAUDE_CODE_VERSION).toBe('2.0.0');
+    asked.length = 0;
+    await ensureImages(engine, {
+      ...options,
+      agent: 'claude',
+      versions: { claude: 'next' },
+      resolveVersions: resolve,
+    });
+    expect(asked).toEqual([]);
+  });
+
+  it('fails with IMAGE_MISSING when the base image is absent and cannot be pulled', async () => {
+    const { engine } = memoryEngine('other/base:1');
+    await expect(ensureImages(engine, options)).rejects.toMatchObject({ code: 'IMAGE_MISSING' });
+  });
+});
+
+describe('imageStatus', () => {
+  it('says missing, then current, then stale when an input changes', async () => {
+    const { engine, images } = memoryEngine(base);
+    const before = await imageStatus(engine, options);
+    expect(new Set(before.images.map((i) => i.state))).toEqual(new Set(['missing']));
+    await ensureImages(engine, { ...options, all: true });
+    const after = await imageStatus(engine, options);
+    expect(after.images.map((i) => i.state)).toEqual(after.images.map(() => 'current'));
+    expect(after.images[1]?.agentVersions).toEqual({
+      claude: '1.0.0',
+      codex: '1.0.0',
+      copilot: '1.0.0',
+      gemini: '1.0.0',
+    });
+    images.set(base, { id: 'sha256:moved', tags: [base], created: '', size: 1, labels: {} });
+    const moved = await imageStatus(engine, options);
+    expect(moved.images.map((i) => i.state)).toEqual(moved.images.map(() => 'stale'));
+  });
+});
