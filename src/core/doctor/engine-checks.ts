@@ -15,6 +15,9 @@ const GOOD_DRIVERS = new Set([
 ]);
 const DEPRECATED_DRIVERS = new Set(['aufs', 'devicemapper']);
 
+/** An engine that accepts but never answers must not hang doctor. */
+export const ENGINE_TIMEOUT_MS = 15_000;
+
 export interface EngineCheckResult {
   checks: DoctorCheck[];
   /** Set when the engine answered, for the checks that need it. */
@@ -32,7 +35,7 @@ export async function checkEngine(deps: DoctorDeps): Promise<EngineCheckResult> 
   }
   let info: EngineInfo;
   try {
-    info = await engine.info();
+    info = await engine.info({ timeoutMs: deps.engineTimeoutMs ?? ENGINE_TIMEOUT_MS });
   } catch (error) {
     return { checks: [engineFailure(error, engine)] };
   }

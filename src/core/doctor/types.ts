@@ -38,6 +38,8 @@ export interface DoctorDeps {
   run: (file: string, args: string[]) => Promise<RunResult | undefined>;
   /** Per-image state, when the images module can tell; left out, the images check is skipped. */
   images?: (engine: Engine) => Promise<ImageState[]>;
+  /** How long the engine may take to answer (default 15 s). */
+  engineTimeoutMs?: number;
   /** `--secrets FILE`; defaults to the user's secrets file. */
   secretsFile?: string;
 }

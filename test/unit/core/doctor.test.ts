@@ -177,6 +177,20 @@ describe('engine check', () => {
     });
   });
 
+  it('bounds the wait for an answer: 15 s unless told otherwise', async () => {
+    const asked: Array<{ timeoutMs?: number } | undefined> = [];
+    const engine = {
+      endpoint: socket,
+      info: async (options?: { timeoutMs?: number }) => {
+        asked.push(options);
+        return dockerInfo;
+      },
+    } as Engine;
+    await runDoctor(fakeDeps({ engine }));
+    await runDoctor({ ...fakeDeps({ engine }), engineTimeoutMs: 500 });
+    expect(asked).toEqual([{ timeoutMs: 15_000 }, { timeoutMs: 500 }]);
+  });
+
   it('tells Podman, rootless, apart', async () => {
     const podman = fakeEngine(
       { ...dockerInfo, name: 'Podman', version: '5.2.2', apiVersion: '1.41', rootless: true },
