@@ -205,7 +205,9 @@ async function ensureBaseImage(
     progress({ step: 'image-pull', message: `pulling ${ref} failed`, state: 'fail' });
     throw new LaunchError(
       'IMAGE_MISSING',
-      `the base image ${ref} is not here and could not be pulled: ${messageOf(error)}`,
+      present
+        ? `could not pull the base image ${ref}: ${messageOf(error)}`
+        : `the base image ${ref} is not here and could not be pulled: ${messageOf(error)}`,
       {
         hint: 'check the name, `docker login` if it is private, or pick another with --base-image / LAUNCH_AGENT_BASE_IMAGE',
         cause: error,

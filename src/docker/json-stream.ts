@@ -80,7 +80,8 @@ export async function followBuild(
     }
     const text = event.stream;
     if (!text) return;
-    const step = /^Step \d+\/\d+ : .*/.exec(text.trim());
+    // Docker prints `Step 3/9 : RUN …`, Podman `STEP 3/9: RUN …`.
+    const step = /^step \d+\/\d+ ?: .*/i.exec(text.trim());
     if (step) {
       lastStep = step[0];
       onEvent?.({ type: 'step', text: lastStep });

@@ -72,6 +72,16 @@ describe('followBuild', () => {
     await expect(result).rejects.toThrow('reading the build context: EIO: read error');
   });
 
+  it('reads Podman step lines too', async () => {
+    const stream = new PassThrough();
+    const result = followBuild(stream, new PassThrough(), 'x:1', undefined);
+    stream.write(line({ stream: 'STEP 2/3: RUN false\n' }));
+    stream.end(line({ error: 'building at STEP "RUN false": exit status 1' }));
+    await expect(result).rejects.toThrow(
+      'failed at STEP 2/3: RUN false: building at STEP "RUN false": exit status 1',
+    );
+  });
+
   it('fails when the engine ends without an image id', async () => {
     const stream = new PassThrough();
     const result = followBuild(stream, new PassThrough(), 'x:1', undefined);
