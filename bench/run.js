@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { benchConfig } from './lib/config.js';
 import { Tracker } from './lib/docker.js';
 import { cliOverhead, profileCopy, secondAgent } from './lib/extras.js';
+import { Graveyard } from './lib/graveyard.js';
 import { machineFacts } from './lib/machine.js';
 import { METHOD_LABELS, methods, ours } from './lib/methods.js';
 import { run } from './lib/proc.js';
@@ -24,10 +25,16 @@ const config = benchConfig();
 const runId = randomBytes(3).toString('hex');
 const tracker = new Tracker(`labench-${runId}`);
 const scratch = path.join(config.cacheDir, 'scratch', runId);
+const graveyard = new Graveyard(tracker, {
+  budgetBytes: config.diskBudgetBytes,
+  cooldownSeconds: config.cooldownSeconds,
+  log,
+});
 
 let cleaning;
 async function cleanup() {
   cleaning ??= (async () => {
+    await graveyard.flush().catch(() => undefined);
     await tracker.sweep();
     await rm(scratch, { recursive: true, force: true });
   })();
@@ -62,6 +69,7 @@ async function main() {
   };
   const ctx = {
     tracker,
+    graveyard,
     env,
     scratch,
     agent: config.agent,
@@ -124,20 +132,23 @@ async function main() {
 
 /** One repo: a warm-up launch, then `iterations` rounds of every method in rotating order. */
 async function launchToReady(ctx, spec, repo) {
+  const { graveyard } = ctx;
+  await graveyard.settle();
   log(`${spec.name}: warm-up launch (page cache, node's compile cache)`);
-  await dispose(await ours(ctx, repo, `${spec.name}-warm`));
+  graveyard.add(await ours(ctx, repo, `${spec.name}-warm`), repo.totalBytes);
   const times = Object.fromEntries(config.methods.map((m) => [m, []]));
   const parts = Object.fromEntries(config.methods.map((m) => [m, {}]));
   for (let i = 1; i <= config.iterations; i++) {
     const order = rotate(config.methods, i - 1);
     for (const method of order) {
+      await graveyard.reserve(repo.totalBytes);
       const outcome = await methods[method](ctx, repo, `${spec.name}-${i}`);
       times[method].push(outcome.ms);
       for (const [part, ms] of Object.entries(outcome.parts ?? {})) {
         parts[method][part] = [...(parts[method][part] ?? []), ms];
       }
       log(`${spec.name} #${i} ${METHOD_LABELS[method]}: ${(outcome.ms / 1000).toFixed(2)} s`);
-      await dispose(outcome);
+      graveyard.add(outcome, method === 'devcontainer' ? 0 : repo.totalBytes);
     }
   }
   const stats = Object.fromEntries(Object.entries(times).map(([m, values]) => [m, summarize(values)]));
@@ -159,12 +170,6 @@ async function launchToReady(ctx, spec, repo) {
     ),
     ratios,
   };
-}
-
-/** Removes one measurement's container and volume, then flushes dirty pages so runs start equal. */
-async function dispose(outcome) {
-  await tracker.remove({ containers: [outcome.container], volumes: outcome.volume ? [outcome.volume] : [] });
-  await run('sync', []);
 }
 
 /** The image numbers come from bench/images.js (the images' own bench): its lines, as printed. */

@@ -22,7 +22,8 @@ const METHODS = ['ours', 'bindCp', 'dockerCp', 'devcontainer', 'floor'];
  * BENCH_QUICK=1, BENCH_ITERATIONS=5, BENCH_REPOS=small,medium,large,
  * BENCH_SMALL|MEDIUM|LARGE="files=3000,mb=70,commits=60000", BENCH_METHODS=ours,bindCp,...,
  * BENCH_LIST_CONTAINERS=20, BENCH_CACHE_DIR (default $TMPDIR/launch-agent-bench),
- * BENCH_AGENT=claude, BENCH_SKIP=second,cli,memory.
+ * BENCH_AGENT=claude, BENCH_SKIP=second,cli,profile,images, BENCH_DISK_BUDGET_GB=8 (copies kept
+ * before a removal), BENCH_COOLDOWN_SECONDS=65 (wait after a removal; 0 in quick mode).
  */
 export function benchConfig(env = process.env) {
   const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
@@ -46,6 +47,8 @@ export function benchConfig(env = process.env) {
     iterations: positive(env.BENCH_ITERATIONS, quick ? 1 : 5, 'BENCH_ITERATIONS'),
     listContainers: positive(env.BENCH_LIST_CONTAINERS, quick ? 5 : 20, 'BENCH_LIST_CONTAINERS'),
     cliRepeats: quick ? 3 : 10,
+    diskBudgetBytes: positive(env.BENCH_DISK_BUDGET_GB, 8, 'BENCH_DISK_BUDGET_GB') * 1e9,
+    cooldownSeconds: nonNegative(env.BENCH_COOLDOWN_SECONDS, quick ? 0 : 65, 'BENCH_COOLDOWN_SECONDS'),
     cacheDir: env.BENCH_CACHE_DIR ?? path.join(os.tmpdir(), 'launch-agent-bench'),
     agent: env.BENCH_AGENT ?? 'claude',
     skip: new Set(list(env.BENCH_SKIP) ?? []),
@@ -64,6 +67,13 @@ function positive(value, fallback, name) {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got \`${value}\``);
+  return n;
+}
+
+function nonNegative(value, fallback, name) {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number >= 0, got \`${value}\``);
   return n;
 }
 

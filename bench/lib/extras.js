@@ -20,7 +20,8 @@ const IDLE_SECONDS = 10;
  * (its workspace volume + its container layer). The first container, idle, gives the memory.
  */
 export async function secondAgent(ctx, repo, log) {
-  log(`second agent on ${repo.name ?? path.basename(repo.dir)}`);
+  await ctx.graveyard.settle();
+  log(`second agent on ${path.basename(repo.dir)}`);
   const first = await ours(ctx, repo, 'second-a');
   const second = await ours(ctx, repo, 'second-b');
   log(`second agent: ${(second.ms / 1000).toFixed(2)} s; idling ${IDLE_SECONDS} s for the memory reading`);
@@ -39,10 +40,8 @@ export async function secondAgent(ctx, repo, log) {
     idle: { afterSeconds: IDLE_SECONDS, ...memory },
   };
   result.extraDisk.total = (result.extraDisk.volume ?? 0) + (result.extraDisk.containerLayer ?? 0);
-  await ctx.tracker.remove({
-    containers: [first.container, second.container],
-    volumes: [first.volume, second.volume],
-  });
+  ctx.graveyard.add(first, repo.totalBytes);
+  ctx.graveyard.add(second, repo.totalBytes);
   return result;
 }
 
@@ -56,6 +55,7 @@ export async function cliOverhead(ctx, config, log) {
       times.push((await run(node, [ctx.bin, ...args], { env: ctx.env })).ms);
     return summarize(times);
   };
+  await ctx.graveyard.flush();
   log('CLI overhead: node -e 0, --version, --help, images build');
   const bare = [];
   for (let i = 0; i < config.cliRepeats; i++) bare.push((await run(node, ['-e', '0'])).ms);
@@ -110,6 +110,7 @@ export async function cliOverhead(ctx, config, log) {
  * fresh volume on its own (`docker cp -` = the same PUT /archive the launcher makes).
  */
 export async function profileCopy(ctx, repo, log) {
+  await ctx.graveyard.settle();
   log(`profile: where the copy's time goes (${path.basename(repo.dir)})`);
   const root = path.resolve(path.dirname(ctx.bin), '..');
   const dist = (file) => pathToFileURL(path.join(root, 'dist', file)).href;
@@ -169,9 +170,9 @@ export async function profileCopy(ctx, repo, log) {
         'sleep',
         'infinity',
       ]);
-      extract.push(await pipeInto(tarFile, ['cp', '-', `${name}:/`]));
-      await ctx.tracker.remove({ containers: [name], volumes: [volume] });
       await run('sync', []);
+      extract.push(await pipeInto(tarFile, ['cp', '-', `${name}:/`]));
+      ctx.graveyard.add({ container: name, volume }, result.tarBytes);
     }
     result.engineExtract = summarize(extract);
     const name = ctx.tracker.container(ctx.tracker.name('start', 'probe'));
@@ -191,7 +192,7 @@ export async function profileCopy(ctx, repo, log) {
     const started = await docker(['start', name]);
     result.dockerCreate = Math.round(created.ms);
     result.dockerStart = Math.round(started.ms);
-    await ctx.tracker.remove({ containers: [name], volumes: [volume] });
+    ctx.graveyard.add({ container: name, volume });
   }
   await rm(tarFile, { force: true });
   return result;

@@ -133,8 +133,13 @@ async function floor(ctx, repo, tag) {
   const started = await runIdle(ctx, name, volume);
   const target = path.join(ctx.scratch, `${name}-copy`);
   const cp = await run('cp', ['-a', repo.dir, target]);
-  await rm(target, { recursive: true, force: true });
-  return { ms: started.ms + cp.ms, parts: { run: started.ms, cp: cp.ms }, container: name, volume };
+  return {
+    ms: started.ms + cp.ms,
+    parts: { run: started.ms, cp: cp.ms },
+    container: name,
+    volume,
+    paths: [target],
+  };
 }
 
 function runIdle(ctx, name, volume) {
