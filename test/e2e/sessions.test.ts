@@ -102,7 +102,10 @@ describe('living with an agent container', () => {
   });
 
   it('keeps /workspace across stop and start; a stopped container is checked without starting it', async () => {
-    expect((await exec('echo persisted > /workspace/persist.txt')).code).toBe(0);
+    // The workspace (a volume) and the agent's home (the container's own layer) both survive.
+    expect((await exec('echo persisted > /workspace/persist.txt && echo state > ~/.agent-state')).code).toBe(
+      0,
+    );
     const stop = await cli('stop', name, '--json', '--time', '2');
     expect(stop.code, stop.stderr).toBe(0);
     expect(parseJson<Array<{ name: string }>>(stop)).toEqual([
@@ -128,8 +131,8 @@ describe('living with an agent container', () => {
     const start = await cli('start', name.slice(0, -1));
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout.trim()).toBe(`started ${name}`);
-    const after = await exec('cat /workspace/persist.txt');
-    expect(after.stdout).toBe('persisted\n');
+    const after = await exec('cat /workspace/persist.txt ~/.agent-state');
+    expect(after.stdout).toBe('persisted\nstate\n');
   });
 
   it('counts a commit made inside as ahead 1, and rm refuses listing it', async () => {
