@@ -36,25 +36,30 @@ async function addWorkTree(
     listSubmodules(root),
   ]);
   const subs = new Set(submodules);
+  // Plain files go in batches so their reads overlap; a submodule interrupts the batch.
+  let batch: Array<[string, string]> = [];
   for (const file of files) {
     const name = `${prefix}/${file}`;
     const host = path.join(root, file);
-    if (subs.has(file)) {
-      // A checked-out submodule: its own file list, and its .git file (pointing into .git/modules).
-      const hasWorkTree = await readFile(path.join(host, '.git')).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => error.code === 'EISDIR',
-      );
-      if (hasWorkTree) {
-        await tar.hostPath(`${name}/.git`, path.join(host, '.git'));
-        await addWorkTree(tar, host, name, includeIgnored);
-      } else {
-        await tar.dir(name);
-      }
+    if (!subs.has(file)) {
+      batch.push([name, host]);
       continue;
     }
-    await tar.hostPath(name, host);
+    await tar.hostPaths(batch);
+    batch = [];
+    // A checked-out submodule: its own file list, and its .git file (pointing into .git/modules).
+    const hasWorkTree = await readFile(path.join(host, '.git')).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code === 'EISDIR',
+    );
+    if (hasWorkTree) {
+      await tar.hostPath(`${name}/.git`, path.join(host, '.git'));
+      await addWorkTree(tar, host, name, includeIgnored);
+    } else {
+      await tar.dir(name);
+    }
   }
+  await tar.hostPaths(batch);
 }
 
 /** Top-level entries of the common dir we never copy: other work trees' state and lock files. */
@@ -66,12 +71,11 @@ async function addGitDir(tar: OwnedTar, repo: RepoFacts, branch: string, name: s
   const overridden = new Set(['HEAD', 'index', 'config', 'ORIG_HEAD', 'FETCH_HEAD', 'commondir', 'gitdir']);
   await tar.dir(name);
   const top = await readdir(repo.commonDir);
-  for (const entry of top.sort()) {
-    if (overridden.has(entry) || skipInGitDir(entry)) continue;
-    await tar.hostPath(`${name}/${entry}`, path.join(repo.commonDir, entry), {
-      skip: (child) => child.endsWith('.lock'),
-    });
-  }
+  const entries = top
+    .sort()
+    .filter((entry) => !overridden.has(entry) && !skipInGitDir(entry))
+    .map((entry): [string, string] => [`${name}/${entry}`, path.join(repo.commonDir, entry)]);
+  await tar.hostPaths(entries, { skip: (child) => child.endsWith('.lock') });
   // This work tree's own index (a linked worktree keeps it in its own git dir).
   await tar.hostPath(`${name}/index`, path.join(repo.gitDir, 'index'));
   const hostConfig = await readFile(path.join(repo.commonDir, 'config'), 'utf8').catch(() => '');

@@ -115,12 +115,16 @@ describe('launch sources', () => {
   });
 
   it('an unreachable URL fails clearly and creates nothing', async () => {
-    const before = ourObjects();
+    const mine = () =>
+      Object.values(ourObjects())
+        .flat()
+        .filter((n) => n.startsWith('claude-none-'));
+    const before = mine();
     const result = await runCli(['https://127.0.0.1:9/acme/none.git', '--detach'], { env: env() });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(
       /^error: cannot clone https:\/\/127\.0\.0\.1:9\/acme\/none\.git: .+\nhint: .+\n$/,
     );
-    expect(ourObjects()).toEqual(before);
+    expect(mine()).toEqual(before);
   });
 });
