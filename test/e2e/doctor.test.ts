@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -146,6 +147,35 @@ describe('launch-agent doctor', () => {
     });
     expect(report.checks.map((c) => c.name)).not.toContain('storage-driver');
     expect(json.stderr).not.toContain('    at ');
+  });
+
+  it('an engine that accepts but never answers fails the check in bounded time, and the CLI exits', async () => {
+    const sock = path.join(os.tmpdir(), `hung-${randomBytes(4).toString('hex')}.sock`);
+    const connections = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      connections.add(socket);
+      socket.on('error', () => {});
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(sock, resolve));
+    try {
+      const started = performance.now();
+      const result = await runCli(['doctor', '--json'], {
+        env: { ...env, DOCKER_HOST: `unix://${sock}` },
+        timeoutMs: 60_000,
+      });
+      expect(performance.now() - started).toBeLessThan(40_000);
+      expect(result.code).toBe(1);
+      expect(check(parseJson<DoctorReport>(result), 'engine')).toMatchObject({
+        status: 'fail',
+        detail: `no answer from the container engine at unix://${sock} within 15 s; endpoint from DOCKER_HOST`,
+        remedy: expect.stringMatching(/accepts connections but does not answer/),
+      });
+    } finally {
+      for (const socket of connections) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(sock, { force: true });
+    }
   });
 
   it('a malformed DOCKER_HOST is a failed engine check, not a crash', async () => {

@@ -62,18 +62,20 @@ function engineFailure(error: unknown, engine: Engine | undefined): DoctorCheck 
   const endpoint = engine?.endpoint;
   const launchError = isLaunchError(error) ? error : undefined;
   const unreachable = launchError?.code === 'ENGINE_UNREACHABLE' && endpoint !== undefined;
+  const cause = causeCode(launchError);
   return {
     name: 'engine',
     status: 'fail',
     detail: endpoint ? `${messageOf(error)}; endpoint from ${endpoint.source}` : messageOf(error),
     remedy: unreachable
-      ? unreachableRemedy(endpoint, causeCode(launchError))
+      ? unreachableRemedy(endpoint, cause)
       : (launchError?.hint ??
         'start Docker (or Podman), or point DOCKER_HOST / the docker context at a running engine'),
     facts: {
       endpoint: endpoint?.url ?? null,
       source: endpoint?.source ?? null,
       code: launchError?.code ?? null,
+      cause: cause ?? null,
     },
   };
 }
@@ -85,6 +87,9 @@ function causeCode(error: Error | undefined): string | undefined {
 
 /** What to do depends on where the endpoint came from: the user's variable, a context, or our default. */
 export function unreachableRemedy(endpoint: EngineEndpoint, code: string | undefined): string {
+  if (code === 'ABORT_ERR') {
+    return `something at ${endpoint.url} accepts connections but does not answer: restart the engine, or point ${endpoint.source === 'DOCKER_HOST' ? 'DOCKER_HOST' : 'DOCKER_HOST or the docker context'} at a responsive one`;
+  }
   if (code === 'EACCES' || code === 'EPERM') {
     return `you may not use ${endpoint.socketPath ?? endpoint.url}: add yourself to the docker group and log in again, or point DOCKER_HOST at an engine you may use`;
   }

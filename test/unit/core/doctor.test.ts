@@ -241,6 +241,7 @@ describe('engine check', () => {
       /docker context remote.*docker context use default/,
     ],
     [{ ...socket }, 'EACCES', /you may not use \/var\/run\/docker\.sock: add yourself to the docker group/],
+    [{ ...socket }, 'ABORT_ERR', /accepts connections but does not answer: restart the engine/],
   ] as Array<[EngineEndpoint, string, RegExp]>)('remedy for %j with %s', async (endpoint, code, remedy) => {
     const report = await runDoctor(fakeDeps({ engine: fakeEngine(unreachable(endpoint, code), endpoint) }));
     expect(byName(report.checks, 'engine').remedy).toMatch(remedy);
