@@ -66,6 +66,8 @@ export function validateConfig(doc: Table, file: string, text: string): Validati
       if (key === 'agents') {
         const agents = readAgents(value, [...path, key], error);
         if (agents) server.agents = agents;
+        if (agents?.length === 0)
+          problem(warnings, [...path, key], 'an empty list: no agent gets this server');
       } else if ((agentNameList as readonly string[]).includes(key)) {
         if (!isTable(value)) {
           error([...path, key], `expected a table of overrides for ${key}, got ${describe(value)}`);

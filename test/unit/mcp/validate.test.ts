@@ -72,6 +72,12 @@ describe('config.toml validation', () => {
     ]);
   });
 
+  it('warns when `agents` is empty', () => {
+    expect(problems('[mcp_servers.a]\ncommand = "x"\nagents = []\n').warnings).toEqual([
+      '/repo/config.toml:3:1 mcp_servers.a.agents: an empty list: no agent gets this server',
+    ]);
+  });
+
   it('lets `enabled = false` stand alone, to switch off a server the user config defines', () => {
     expect(problems('[mcp_servers.a]\nenabled = false\n').errors).toEqual([]);
   });
