@@ -182,7 +182,18 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
       branch: plan.branch,
       includeIgnored: options.includeIgnored ?? false,
       prefix: 'workspace',
+      onGit: () => {
+        const { files, bytes } = tar.stats;
+        progress({ step: 'copy', message: `copied ${files} files (${formatBytes(bytes)})`, state: 'done' });
+        progress({ step: 'git', message: `wiring git: branch ${plan.branch}, remote local`, state: 'start' });
+      },
     });
+    progress({
+      step: 'git',
+      message: `on branch ${plan.branch}; git push goes to ${repo.root}`,
+      state: 'done',
+    });
+    progress({ step: 'config', message: `writing ${agent.displayName} settings`, state: 'start' });
     await addHome(tar, { prefix: HOME.slice(1), agent, plan, ...(transform ? { transform } : {}) });
     tar.finish();
   })();
@@ -199,8 +210,8 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
     );
   }
   progress({
-    step: 'copy',
-    message: `copied ${tar.stats.files} files (${formatBytes(tar.stats.bytes)}) on branch ${plan.branch}`,
+    step: 'config',
+    message: `${agent.displayName} settings, logins and MCP servers in place`,
     state: 'done',
   });
 

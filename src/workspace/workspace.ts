@@ -10,6 +10,8 @@ export interface WorkspaceOptions {
   includeIgnored: boolean;
   /** Prefix inside the archive, e.g. `workspace` when extracting at `/`. */
   prefix: string;
+  /** Called when the files are in and the git directory starts. */
+  onGit?: () => void;
 }
 
 /**
@@ -22,6 +24,7 @@ export async function addWorkspace(tar: OwnedTar, options: WorkspaceOptions): Pr
   const { repo, prefix } = options;
   await tar.dir(prefix);
   await addWorkTree(tar, repo.root, prefix, options.includeIgnored);
+  options.onGit?.();
   await addGitDir(tar, repo, options.branch, `${prefix}/.git`);
 }
 
