@@ -77,6 +77,12 @@ describe('living with an agent container', () => {
       code: 'CONTAINER_NOT_FOUND',
       hint: expect.stringContaining('launch-agent list'),
     });
+    // Every command, interactive ones included, reports an unknown name the same way.
+    for (const command of ['shell', 'attach', 'logs', 'stats', 'stop', 'start', 'rm', 'code']) {
+      const result = await cli(command, 'no-such-container-zz', '--json');
+      expect(result.code, `${command}: ${result.stderr}`).toBe(4);
+      expect(parseJson<{ error: { code: string } }>(result).error.code).toBe('CONTAINER_NOT_FOUND');
+    }
   });
 
   it('exec passes the exit code through, runs as the agent in /workspace and sees the secrets', async () => {
