@@ -81,6 +81,8 @@ export async function removeSessions(
   return removeChecked(engine, sessions);
 }
 
+const STOPPED_STATES = new Set(['exited', 'created', 'dead']);
+
 export interface PruneResult {
   /** Removed (with `yes`) or, without it, what would be removed. */
   removable: RemovedSession[];
@@ -91,7 +93,8 @@ export interface PruneResult {
 /** `prune`: stopped containers whose work is all on `local`; without `yes` it only lists. */
 export async function pruneSessions(engine: Engine, options: { yes?: boolean } = {}): Promise<PruneResult> {
   const all = (await engine.listContainers({ all: true, labels: SESSION_FILTER })).map(toSession);
-  const stopped = sortSessions(all.filter((s) => !s.running));
+  // Paused containers are not stopped: prune leaves them alone.
+  const stopped = sortSessions(all.filter((s) => STOPPED_STATES.has(s.state)));
   const checked = await mapLimit(stopped, 3, (s) => checkSession(engine, s));
   const clean = checked.filter(isSafeToRemove).map((c) => c.session);
   const kept = checked.filter((c) => !isSafeToRemove(c)).map(lossDetails);

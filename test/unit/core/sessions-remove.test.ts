@@ -82,6 +82,7 @@ describe('pruneSessions', () => {
       { name: 'running-clean' },
       { name: 'stopped-clean', state: 'exited' },
       { name: 'stopped-dirty', state: 'exited', git: gitOutput(['abc x']) },
+      { name: 'paused', state: 'paused' },
     ]);
 
   it('without --yes only lists what it would remove and what it keeps', async () => {
