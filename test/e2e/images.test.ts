@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents } from '../../src/agents/registry.js';
 import { type CliResult, parseJson, repoRoot, runCli } from '../helpers/cli.js';
+import { testCaBundle } from '../helpers/images.js';
 import { testBaseImage } from '../setup/global-engine.js';
 
 const run = promisify(execFile);
@@ -14,6 +15,7 @@ const suffix = randomBytes(4).toString('hex');
 // A private namespace: this file builds, checks and removes its own chain without touching launch-agent/*.
 const ns = `launch-agent-e2e-${suffix}`;
 const failingNs = `launch-agent-e2e-fail-${suffix}`;
+const noCaNs = `launch-agent-e2e-noca-${suffix}`;
 const fakeTokens = {
   CLAUDE_CODE_OAUTH_TOKEN: `sk-ant-oat01-FAKE-${suffix}-claude`,
   GH_TOKEN: `ghp_FAKE${suffix}gh`,
@@ -49,7 +51,7 @@ async function docker(...args: string[]): Promise<{ stdout: string; stderr: stri
 }
 
 function buildArgs(namespace: string, ...extra: string[]): string[] {
-  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  const ca = testCaBundle();
   return [
     'images',
     'build',
@@ -91,7 +93,14 @@ afterAll(async () => {
     '--filter',
     `reference=${failingNs}/*`,
   );
-  const refs = `${listed.stdout}\n${failed.stdout}`.split('\n').filter(Boolean);
+  const noCa = await docker(
+    'images',
+    '--format',
+    '{{.Repository}}:{{.Tag}}',
+    '--filter',
+    `reference=${noCaNs}/*`,
+  );
+  const refs = `${listed.stdout}\n${failed.stdout}\n${noCa.stdout}`.split('\n').filter(Boolean);
   if (refs.length > 0) await docker('rmi', ...refs);
   await rm(tmp, { recursive: true, force: true });
 });
@@ -181,6 +190,41 @@ describe('images build --all on the local base image', () => {
       'echo "$NODE_EXTRA_CA_CERTS"; test -s /usr/local/share/ca-certificates/launch-agent-extra-ca.crt && echo copied',
     );
     expect(out.stdout.split('\n').slice(0, 2)).toEqual(['/etc/ssl/certs/ca-certificates.crt', 'copied']);
+  });
+});
+
+describe('without a CA bundle', () => {
+  it('adds nothing CA-related to the image', async () => {
+    // The real base layer; trivial agents/claude layers (npm would need the CA here).
+    const dir = path.join(tmp, 'images-no-ca');
+    await cp(path.join(repoRoot, 'images', 'base'), path.join(dir, 'base'), { recursive: true });
+    await mkdir(path.join(dir, 'agents'));
+    await writeFile(path.join(dir, 'agents', 'Dockerfile'), 'ARG BASE\nFROM ${BASE}\n');
+    await mkdir(path.join(dir, 'claude'));
+    await writeFile(path.join(dir, 'claude', 'Dockerfile'), 'ARG AGENTS\nFROM ${AGENTS}\n');
+    const pinned = agents.flatMap((a) => ['--agent-version', `${a.name}=1.0.0`]);
+    const args = [
+      'images',
+      'build',
+      '--agent',
+      'claude',
+      '--base-image',
+      testBaseImage(),
+      '--image-namespace',
+      noCaNs,
+    ];
+    const result = await runCli([...args, '--images-dir', dir, ...pinned, '--json'], {
+      env: { ...env, NODE_EXTRA_CA_CERTS: '' },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const ref = `${noCaNs}/base:latest`;
+    const config = await docker('image', 'inspect', '--format', '{{json .Config.Env}}', ref);
+    expect(config.stdout).not.toMatch(/NODE_EXTRA_CA_CERTS|PIP_CERT|SSL_CERT_FILE|REQUESTS_CA_BUNDLE/);
+    const history = await docker('history', '--no-trunc', '--format', '{{.CreatedBy}}', ref);
+    expect(history.stdout).toContain('apt-get');
+    expect(history.stdout).not.toContain('extra-ca');
+    const file = await docker('run', '--rm', ref, 'sh', '-c', 'ls /usr/local/share/ca-certificates');
+    expect(file.stdout.trim()).toBe('');
   });
 });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,18 @@ import { DockerodeEngine } from '../../src/docker/dockerode-engine.js';
 import { testBaseImage } from '../setup/global-engine.js';
 
 let chain: Promise<Map<string, string>> | undefined;
+
+const systemBundle = '/etc/ssl/certs/ca-certificates.crt';
+
+/**
+ * The CA bundle test builds trust: the host's NODE_EXTRA_CA_CERTS, else the system bundle
+ * (where a TLS-intercepting proxy's CA lives on such machines), else none.
+ */
+export function testCaBundle(): string | undefined {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra && existsSync(extra)) return extra;
+  return existsSync(systemBundle) ? systemBundle : undefined;
+}
 
 /**
  * Builds (once; the content hash makes repeats a few inspects) the whole image chain on the
@@ -28,7 +41,7 @@ async function buildChain(): Promise<Map<string, string>> {
   const engine = new DockerodeEngine(resolveEndpoint());
   const release = await lock(path.join(os.tmpdir(), 'launch-agent-test-images.lock'));
   try {
-    const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+    const extraCa = testCaBundle();
     const result = await ensureImages(engine, {
       all: true,
       baseImage: testBaseImage(),
