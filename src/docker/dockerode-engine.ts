@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
+// Must come before dockerode: it defers dockerode's rarely used heavy requires.
+import './lazy-modules.js';
 import Docker from 'dockerode';
 import { LaunchError, messageOf } from '../errors.js';
 import type { EngineEndpoint } from './connect.js';
