@@ -1,5 +1,6 @@
 import { agents } from '../agents/registry.js';
 import type { AgentDescriptor } from '../agents/types.js';
+import { checkConfig } from './doctor/config-check.js';
 import { checkEngine, checkImages } from './doctor/engine-checks.js';
 import { checkCode, checkGit } from './doctor/host-checks.js';
 import { checkLogin } from './doctor/login-checks.js';
@@ -23,17 +24,18 @@ export interface DoctorReport {
 }
 
 /**
- * Every health check, in the order a user fixes things: engine, storage, images, git, secrets,
- * logins, VS Code. Never throws for a failed check: failures are data with a remedy.
+ * Every health check, in the order a user fixes things: engine, storage, images, git, config,
+ * secrets, logins, VS Code. Never throws for a failed check: failures are data with a remedy.
  */
 export async function runDoctor(
   deps: DoctorDeps,
   options: { agents?: readonly AgentDescriptor[] } = {},
 ): Promise<DoctorReport> {
   // The host checks do not need the engine: run them while it connects.
-  const [engine, git, secrets, code] = await Promise.all([
+  const [engine, git, config, secrets, code] = await Promise.all([
     checkEngine(deps),
     checkGit(deps),
+    checkConfig(deps),
     checkSecretsFile(deps),
     checkCode(deps),
   ]);
@@ -41,7 +43,7 @@ export async function runDoctor(
   const logins = await Promise.all(
     (options.agents ?? agents).map((agent) => checkLogin(agent, deps, secrets)),
   );
-  const checks = [...engine.checks, ...images, git, secrets.check, ...logins, code];
+  const checks = [...engine.checks, ...images, git, ...config, secrets.check, ...logins, code];
   const summary: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0 };
   for (const check of checks) summary[check.status] += 1;
   return { ok: summary.fail === 0, summary, checks };

@@ -120,11 +120,35 @@ describe('launch-agent doctor', () => {
   });
 
   it('human output shows each check with its remedy', async () => {
+    chmodSync(secretsFile, 0o600);
     const result = await runCli(['doctor'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ok\s+engine\s+Docker \S+ \(API [\d.]+\) at unix:\/\//m);
     expect(result.stdout).toMatch(/^warn\s+login\.codex .*\n\s+-> create an API key/m);
     expect(result.stdout).toMatch(/\d+ ok, \d+ warning\(s\), 0 failed/);
+  });
+
+  it('checks config.toml: an invalid one fails with the place, a valid one lists its MCP servers', async () => {
+    const file = path.join(home, '.config', 'launch-agent', 'config.toml');
+    chmodSync(secretsFile, 0o600);
+    try {
+      writeFileSync(file, '[mcp_servers.github]\ncommand = 3\n');
+      const bad = await runCli(['doctor', '--json'], { env });
+      expect(bad.code).toBe(1);
+      expect(check(parseJson<DoctorReport>(bad), 'config')).toMatchObject({
+        status: 'fail',
+        detail: expect.stringContaining(`${file}:2:1 mcp_servers.github.command`),
+      });
+      writeFileSync(file, '[mcp_servers.github]\ncommand = "github-mcp-server"\nargs = ["stdio"]\n');
+      const good = await runCli(['doctor', '--json'], { env });
+      expect(check(parseJson<DoctorReport>(good), 'config')).toMatchObject({
+        status: 'ok',
+        detail: `${file}: MCP servers github`,
+      });
+      expect(good.code).toBe(0);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 
   it('with no engine at DOCKER_HOST: non-zero, names the endpoint and what to do, no stack trace', async () => {

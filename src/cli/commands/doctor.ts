@@ -48,9 +48,15 @@ const marks: Record<DoctorCheck['status'], string> = {
 export function renderReport(report: DoctorReport): string {
   const width = Math.max(...report.checks.map((c) => c.name.length));
   const lines: string[] = [];
+  const indent = ' '.repeat(width + 7);
   for (const check of report.checks) {
-    lines.push(`${marks[check.status]} ${check.name.padEnd(width)}  ${check.detail}`);
-    if (check.remedy && check.status !== 'ok') lines.push(`${' '.repeat(width + 7)}-> ${check.remedy}`);
+    // Multi-line details (config problems) stay in the detail column.
+    const detail = check.detail
+      .split('\n')
+      .map((line) => line.trim())
+      .join(`\n${indent}  `);
+    lines.push(`${marks[check.status]} ${check.name.padEnd(width)}  ${detail}`);
+    if (check.remedy && check.status !== 'ok') lines.push(`${indent}-> ${check.remedy}`);
   }
   const { ok, warn, fail } = report.summary;
   lines.push('', `${ok} ok, ${warn} warning(s), ${fail} failed`);

@@ -9,13 +9,19 @@ export function hostDoctorDeps(
   engine: () => Promise<Engine>,
   options: { secretsFile?: string } = {},
 ): DoctorDeps {
+  const host = hostFacts();
   return {
     engine,
-    host: hostFacts(),
+    host,
     stat: probe,
     readFile: (file) => readFile(file, 'utf8'),
     run,
     images: imageStates,
+    userConfig: async () => {
+      const { loadMcpConfig } = await import('../../mcp/index.js');
+      const config = await loadMcpConfig({ host });
+      return { files: config.files, servers: config.servers.map((s) => s.name), warnings: config.warnings };
+    },
     ...(options.secretsFile === undefined ? {} : { secretsFile: options.secretsFile }),
   };
 }

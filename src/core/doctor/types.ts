@@ -38,6 +38,8 @@ export interface DoctorDeps {
   run: (file: string, args: string[]) => Promise<RunResult | undefined>;
   /** Per-image state, when the images module can tell; left out, the images check is skipped. */
   images?: (engine: Engine) => Promise<ImageState[]>;
+  /** The user's config.toml: files read, MCP server names, warnings; throws CONFIG_INVALID. Left out: no check. */
+  userConfig?: () => Promise<{ files: string[]; servers: string[]; warnings: string[] }>;
   /** How long the engine may take to answer (default 15 s). */
   engineTimeoutMs?: number;
   /** `--secrets FILE`; defaults to the user's secrets file. */

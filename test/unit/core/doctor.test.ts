@@ -3,6 +3,7 @@ import { claude } from '../../../src/agents/claude.js';
 import { codex } from '../../../src/agents/codex.js';
 import { copilot } from '../../../src/agents/copilot.js';
 import { gemini } from '../../../src/agents/gemini.js';
+import { checkConfig } from '../../../src/core/doctor/config-check.js';
 import { checkStorageDriver } from '../../../src/core/doctor/engine-checks.js';
 import { checkCode, checkGit } from '../../../src/core/doctor/host-checks.js';
 import { checkLogin } from '../../../src/core/doctor/login-checks.js';
@@ -584,5 +585,63 @@ describe('code check', () => {
       status: 'ok',
       facts: { path: 'C:\\Program Files\\Microsoft VS Code\\bin\\code.cmd' },
     });
+  });
+});
+
+describe('config check', () => {
+  const CONFIG = '/home/me/.config/launch-agent/config.toml';
+  const withConfig = (userConfig: NonNullable<DoctorDeps['userConfig']>) => ({ ...fakeDeps(), userConfig });
+
+  it('is left out when no loader is given', async () => {
+    expect(await checkConfig(fakeDeps())).toEqual([]);
+  });
+
+  it('no config.toml is fine', async () => {
+    const [check] = await checkConfig(withConfig(async () => ({ files: [], servers: [], warnings: [] })));
+    expect(check).toMatchObject({
+      name: 'config',
+      status: 'ok',
+      detail: expect.stringContaining(`no ${CONFIG}`),
+    });
+  });
+
+  it('lists the MCP servers of a valid file', async () => {
+    const [check] = await checkConfig(
+      withConfig(async () => ({ files: [CONFIG], servers: ['github', 'fs'], warnings: [] })),
+    );
+    expect(check).toMatchObject({ status: 'ok', detail: `${CONFIG}: MCP servers github, fs` });
+  });
+
+  it('warns with the first warning and how many more', async () => {
+    const warnings = [`${CONFIG}:3:1 mcp_servers.x.colour: unknown key`, `${CONFIG}:9:1 other: unknown key`];
+    const [check] = await checkConfig(
+      withConfig(async () => ({ files: [CONFIG], servers: ['x'], warnings })),
+    );
+    expect(check).toMatchObject({
+      status: 'warn',
+      detail: `${CONFIG}: MCP servers x; ${warnings[0]} (and 1 more)`,
+    });
+  });
+
+  it('fails with the places of an invalid file and its hint', async () => {
+    const error = new LaunchError(
+      'CONFIG_INVALID',
+      `invalid config (1 problem):\n  ${CONFIG}:12:7 mcp_servers.github.args: expected an array of strings`,
+      {
+        hint: 'fix the places above',
+      },
+    );
+    const [check] = await checkConfig(withConfig(async () => Promise.reject(error)));
+    expect(check).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining(`${CONFIG}:12:7 mcp_servers.github.args`),
+      remedy: 'fix the places above',
+    });
+  });
+
+  it('comes right after git in the report', async () => {
+    const report = await runDoctor(withConfig(async () => ({ files: [], servers: [], warnings: [] })));
+    const names = report.checks.map((c) => c.name);
+    expect(names.indexOf('config')).toBe(names.indexOf('git') + 1);
   });
 });
