@@ -110,15 +110,15 @@ export async function pruneSessions(engine: Engine, options: { yes?: boolean } =
 
 async function removeChecked(engine: Engine, sessions: Session[]): Promise<RemovedSession[]> {
   const ours = new Set((await engine.listVolumes(managedLabels('volume'))).map((v) => v.name));
-  const removed: RemovedSession[] = [];
-  for (const s of sessions) {
-    await engine.removeContainer(s.id, { force: true });
-    // Only a volume we labelled ourselves, never one a label merely names.
-    const volume = s.volume && ours.has(s.volume) ? s.volume : null;
-    if (volume) await engine.removeVolume(volume);
-    removed.push({ name: s.name, id: s.id, volume });
-  }
-  return removed;
+  return Promise.all(
+    sessions.map(async (s) => {
+      await engine.removeContainer(s.id, { force: true });
+      // Only a volume we labelled ourselves, never one a label merely names.
+      const volume = s.volume && ours.has(s.volume) ? s.volume : null;
+      if (volume) await engine.removeVolume(volume);
+      return { name: s.name, id: s.id, volume };
+    }),
+  );
 }
 
 function lossDetails(c: CheckedSession) {
