@@ -1,3 +1,4 @@
+import path from 'node:path';
 import chalk from 'chalk';
 import type { Command } from 'commander';
 import type { DoctorCheck, DoctorReport } from '../../core/doctor.js';
@@ -21,7 +22,7 @@ export function registerDoctor(program: Command): void {
     const report = await runDoctor(
       hostDoctorDeps(
         () => ctx.engine(),
-        options.secrets === undefined ? {} : { secretsFile: options.secrets },
+        options.secrets === undefined ? {} : { secretsFile: path.resolve(options.secrets) },
       ),
     );
     ctx.print(report, () => renderReport(report));
