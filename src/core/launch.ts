@@ -158,6 +158,10 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   progress({ step: 'create', message: `created ${plan.name}`, state: 'done' });
   checkAbort();
 
+  // Starting takes a few hundred ms of the engine's time; the copy goes into the running
+  // container's volume and home meanwhile. Awaited after the copy.
+  const starting = engine.startContainer(id);
+  starting.catch(() => undefined);
   progress({ step: 'copy', message: 'copying the workspace', state: 'start' });
   const tar = new OwnedTar(plan.user, (stats) =>
     progress({
@@ -216,7 +220,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   });
 
   progress({ step: 'start', message: 'starting', state: 'start' });
-  await engine.startContainer(id);
+  await starting;
   checkAbort();
   progress({ step: 'start', message: `${plan.name} is ready`, state: 'done' });
   created.keep();
