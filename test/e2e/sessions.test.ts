@@ -350,7 +350,7 @@ describe('init and completion', () => {
     const first = await runCli(['init', '--json'], { env });
     expect(first.code, first.stderr).toBe(0);
     const files = parseJson<{ files: Array<{ file: string; status: string }> }>(first).files;
-    for (const f of ['secrets.env', 'aliases.sh', 'aliases.ps1']) {
+    for (const f of ['config.toml', 'secrets.env', 'aliases.sh', 'aliases.ps1']) {
       expect(files.find((x) => x.file === f)?.status).toBe('created');
       expect(existsSync(path.join(dir, f))).toBe(true);
     }
