@@ -26,7 +26,8 @@ export class Progress implements Disposable {
     this.#logger = logger;
     // A terminal that reports no width (some pseudo-terminals) makes spinners redraw endlessly.
     const interactive =
-      options.interactive ?? (Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !logger.json);
+      options.interactive ??
+      (Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !logger.json);
     this.#spinner = interactive ? ora({ stream: process.stderr, discardStdin: false }) : undefined;
   }
 
@@ -57,7 +58,11 @@ export class Progress implements Disposable {
 
   /** A spinner redraws one line: multi-line or over-wide text would scroll the terminal. */
   #oneLine(text: string): string {
-    const line = text.split(/\r?\n|\r/).filter((l) => l.trim() !== '').at(-1) ?? '';
+    const line =
+      text
+        .split(/\r?\n|\r/)
+        .filter((l) => l.trim() !== '')
+        .at(-1) ?? '';
     const width = Math.max(20, (process.stderr.columns ?? 80) - 4);
     return line.length > width ? `${line.slice(0, width - 1)}…` : line;
   }
