@@ -134,6 +134,12 @@ describe('living with an agent container', () => {
     expect(docker('inspect', '--format', '{{.State.Status}}', name)).toBe('exited');
     expect(docker('ps', '-a', '--filter', `name=${name}-check-`, '--format', '{{.Names}}')).toBe('');
 
+    // cp works on a stopped container too (its volume included).
+    const saved = path.join(fixture.dir, 'persist-copy.txt');
+    const cpStopped = await cli('cp', `${name}:persist.txt`, saved);
+    expect(cpStopped.code, cpStopped.stderr).toBe(0);
+    expect(readFileSync(saved, 'utf8')).toBe('persisted\n');
+
     const start = await cli('start', name.slice(0, -1));
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout.trim()).toBe(`started ${name}`);
