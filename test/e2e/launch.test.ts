@@ -332,6 +332,23 @@ describe('launch: isolation and robustness', () => {
     expect(dockerExec(name, 'git rev-parse --abbrev-ref HEAD')).toBe('claude/offline');
   });
 
+  it('--auth rw lets a token refresh in the container reach the host login', async () => {
+    const result = await runCli([fixture.repo, '-b', 'authrw', '--auth', 'rw', '--detach', '--json'], {
+      env: cliEnv(fixture),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const { name } = parseJson<Launched>(result);
+    names.push(name);
+    const info = JSON.parse(docker('inspect', name))[0];
+    const mount = (info.Mounts as Array<{ Destination: string; RW: boolean }>).find(
+      (m) => m.Destination === '/run/launch-agent/auth/claude/.claude/.credentials.json',
+    );
+    expect(mount?.RW).toBe(true);
+    dockerExec(name, 'printf %s \'{"refreshed":true}\' > ~/.claude/.credentials.json');
+    const hostFile = path.join(fixture.home, '.claude', '.credentials.json');
+    expect((await import('node:fs')).readFileSync(hostFile, 'utf8')).toBe('{"refreshed":true}');
+  });
+
   it('two agents on one repo run side by side, isolated', async () => {
     const [a, b] = await Promise.all(
       ['claude', 'codex'].map((agent) =>
