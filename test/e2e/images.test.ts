@@ -410,3 +410,38 @@ describe('a failing build step', () => {
     expect(error.hint).toContain('--base-image');
   });
 });
+
+describe('images prune', () => {
+  it('lists, then removes, the image a changed per-agent layer superseded, and keeps the rest', async () => {
+    const dir = path.join(tmp, 'images-changed');
+    await cp(path.join(repoRoot, 'images'), dir, { recursive: true });
+    await writeFile(path.join(dir, 'claude', 'Dockerfile'), 'ENV LAUNCH_AGENT_E2E=1\n', { flag: 'a' });
+    const original = parseJson<BuildJson>(first).images.find((i) => i.name === 'claude')?.ref;
+    const rebuilt = await runCli(buildArgs(ns, '--agent', 'claude', '--images-dir', dir, '--json'), { env });
+    expect(parseJson<BuildJson>(rebuilt).built).toBe(1);
+
+    const ca = testCaBundle();
+    const args = [
+      'images',
+      'prune',
+      '--image-namespace',
+      ns,
+      '--images-dir',
+      dir,
+      '--base-image',
+      testBaseImage(),
+    ];
+    if (ca) args.push('--ca-bundle', ca);
+    const listed = parseJson<{ removable: Array<{ ref: string }>; removed: boolean }>(
+      await runCli([...args, '--json'], { env }),
+    );
+    expect(listed).toMatchObject({ removed: false, removable: [{ ref: original }] });
+    expect((await docker('image', 'inspect', String(original))).code).toBe(0);
+
+    const pruned = await runCli([...args, '--yes'], { env });
+    expect(pruned.code, pruned.stderr).toBe(0);
+    expect(pruned.stdout).toContain(`removed ${original}`);
+    expect((await docker('image', 'inspect', String(original))).code).not.toBe(0);
+    expect((await docker('image', 'inspect', `${ns}/codex:latest`)).code).toBe(0);
+  });
+});

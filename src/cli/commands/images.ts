@@ -127,6 +127,48 @@ export function registerImages(program: Command): void {
       });
     },
   );
+  addCommonOptions(
+    images
+      .command('prune')
+      .description(
+        'remove superseded images (not :latest, not what the current inputs call for); lists them without --yes',
+      )
+      .option('-y, --yes', 'remove them')
+      .option('--base-image <image>', 'the base image the images to keep are built on')
+      .option('--ca-bundle <file>', 'the CA bundle the images to keep are built with')
+      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp())
+      .addOption(new Option('--image-namespace <name>', 'repository namespace (tests)').hideHelp()),
+  ).action(
+    async (
+      flags: CommonOptions & {
+        yes?: boolean;
+        baseImage?: string;
+        caBundle?: string;
+        imagesDir?: string;
+        imageNamespace?: string;
+      },
+    ) => {
+      const ctx = new CliContext(flags);
+      const { pruneImages } = await import('../../core/images/prune.js');
+      const result = await pruneImages(await ctx.engine(), {
+        yes: flags.yes ?? false,
+        baseImage: flags.baseImage,
+        caBundle: flags.caBundle,
+        imagesDir: flags.imagesDir,
+        namespace: flags.imageNamespace,
+      });
+      ctx.print(result, () => {
+        const verb = result.removed ? 'removed' : 'would remove';
+        const lines = result.removable.map(
+          (i) => `${verb} ${i.ref} (${formatSize(i.size)}, ${i.created.slice(0, 10)})`,
+        );
+        for (const k of result.kept) lines.push(`kept ${k.ref}: ${k.reason}`);
+        if (result.removable.length === 0 && result.kept.length === 0) lines.push('no superseded images');
+        else if (!result.removed && result.removable.length > 0) lines.push('run with --yes to remove them');
+        return lines.join('\n');
+      });
+    },
+  );
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

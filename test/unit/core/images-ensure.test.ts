@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { pruneImages } from '../../../src/core/images/prune.js';
 import { ensureImages, imageStatus } from '../../../src/core/images.js';
 import type { BuildOptions, Engine, ImageDetails } from '../../../src/docker/engine.js';
 
@@ -7,6 +8,7 @@ import type { BuildOptions, Engine, ImageDetails } from '../../../src/docker/eng
 function memoryEngine(baseImage: string) {
   const images = new Map<string, ImageDetails>();
   const builds: BuildOptions[] = [];
+  const inUse = new Set<string>();
   let next = 0;
   const add = (ref: string, labels: Record<string, string> = {}) => {
     const id = `sha256:${String(++next).padStart(4, '0')}`;
@@ -28,10 +30,26 @@ function memoryEngine(baseImage: string) {
     },
     tagImage: async (id: string, repo: string, tag: string) => {
       const image = images.get(id);
-      if (image) images.set(`${repo}:${tag}`, image);
+      if (!image) return;
+      const ref = `${repo}:${tag}`;
+      const previous = images.get(ref);
+      if (previous) previous.tags = previous.tags.filter((t) => t !== ref);
+      image.tags.push(ref);
+      images.set(ref, image);
+    },
+    listImages: async (labels: Record<string, string>) =>
+      [...new Set(images.values())].filter((i) =>
+        Object.entries(labels).every(([k, v]) => i.labels[k] === v),
+      ),
+    removeImage: async (ref: string) => {
+      const image = images.get(ref);
+      if (!image) return;
+      if (inUse.has(ref)) throw new Error(`conflict: ${ref} is used by a container`);
+      image.tags = image.tags.filter((t) => t !== ref);
+      images.delete(ref);
     },
   } as unknown as Engine;
-  return { engine, builds, images };
+  return { engine, builds, images, inUse };
 }
 
 const base = 'test/base:1';
@@ -135,5 +153,29 @@ describe('imageStatus', () => {
     images.set(base, { id: 'sha256:moved', tags: [base], created: '', size: 1, labels: {} });
     const moved = await imageStatus(engine, options);
     expect(moved.images.map((i) => i.state)).toEqual(moved.images.map(() => 'stale'));
+  });
+});
+
+describe('pruneImages', () => {
+  it('lists superseded tags, children first, keeps latest and current, and reports what the engine refuses', async () => {
+    const { engine, images, inUse } = memoryEngine(base);
+    const old = await ensureImages(engine, { ...options, agent: 'claude' });
+    images.set(base, { id: 'sha256:moved', tags: [base], created: '', size: 1, labels: {} });
+    const current = await ensureImages(engine, { ...options, agent: 'claude' });
+    // codex and the rest were never built; an image of another repo is never touched.
+    const listed = await pruneImages(engine, options);
+    expect(listed.removed).toBe(false);
+    expect(listed.removable.map((i) => i.ref)).toEqual([
+      old.images[2]?.ref,
+      old.images[1]?.ref,
+      old.images[0]?.ref,
+    ]);
+
+    inUse.add(old.images[2]!.ref);
+    const pruned = await pruneImages(engine, { ...options, yes: true });
+    expect(pruned.removable.map((i) => i.ref)).toEqual([old.images[1]?.ref, old.images[0]?.ref]);
+    expect(pruned.kept).toEqual([{ ref: old.images[2]?.ref, reason: expect.stringContaining('conflict') }]);
+    for (const image of current.images) expect(await engine.inspectImage(image.ref)).toBeDefined();
+    expect(await engine.inspectImage(old.images[1]!.ref)).toBeUndefined();
   });
 });
