@@ -45,7 +45,13 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
     ) {
       return ExitCode.ok;
     }
-    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    if (error.exitCode === 0) return ExitCode.ok;
+    // stderr has commander's message; with --json, stdout still gets its one document.
+    if (options.json) {
+      const message = error.message.replace(/^error: /, '');
+      process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint: null } }, null, 2)}\n`);
+    }
+    return ExitCode.usage;
   }
   if (isLaunchError(error)) {
     if (options.json && !error.reported) {

@@ -23,6 +23,11 @@ describe('launch-agent basics', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown option '--no-such-flag'");
     expect(result.stderr).not.toContain('    at ');
+    const json = await runCli(['doctor', '--json', '--no-such-flag']);
+    expect(json.code).toBe(2);
+    expect(parseJson(json)).toEqual({
+      error: { code: 'USAGE', message: "unknown option '--no-such-flag'", hint: null },
+    });
   });
 
   it('doctor --json reports the real engine', async () => {
