@@ -11,11 +11,11 @@ import { Labels, managedLabels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
 import { cloneOrFetch, parseRemoteSource } from '../git/clone.js';
 import { type RepoFacts, readRepo } from '../git/repo.js';
+import { formatBytes } from '../util/format.js';
 import { OwnedTar } from '../workspace/tar.js';
 import { addWorkspace } from '../workspace/workspace.js';
 import { readContainerFile } from './container-files.js';
 import { addHome, type HomeFileTransform, remapAgentUser } from './home.js';
-import { formatBytes } from './limits.js';
 import { shortId } from './names.js';
 import {
   DEFAULT_UID,
