@@ -55,7 +55,22 @@ export async function checkEngine(deps: DoctorDeps): Promise<EngineCheckResult> 
       rootless: info.rootless,
     },
   };
+  if (apiOlderThan(info.apiVersion, MIN_API)) {
+    check.status = 'warn';
+    check.detail += `: API ${info.apiVersion} is older than ${MIN_API.join('.')}, which launch-agent is tested with`;
+    check.remedy = 'upgrade to Docker Engine 20.10 or newer, or Podman 4 or newer';
+  }
   return { checks: [check, checkStorageDriver(info)], engine, info };
+}
+
+/** Docker 20.10 and Podman 4 speak API 1.41; older engines lack what launches rely on. */
+export const MIN_API: readonly [number, number] = [1, 41];
+
+function apiOlderThan(version: string, min: readonly [number, number]): boolean {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major < min[0] || (major === min[0] && minor < min[1]);
 }
 
 function engineFailure(error: unknown, engine: Engine | undefined): DoctorCheck {

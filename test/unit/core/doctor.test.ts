@@ -192,6 +192,20 @@ describe('engine check', () => {
     expect(asked).toEqual([{ timeoutMs: 15_000 }, { timeoutMs: 500 }]);
   });
 
+  it('warns about an engine older than API 1.41', async () => {
+    const old = fakeEngine({ ...dockerInfo, version: '19.03.15', apiVersion: '1.40' });
+    const engine = byName((await runDoctor(fakeDeps({ engine: old }))).checks, 'engine');
+    expect(engine).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/API 1\.40 is older than 1\.41/),
+      remedy: expect.stringMatching(/Docker Engine 20\.10/),
+    });
+    for (const apiVersion of ['1.41', '1.47', '2.0']) {
+      const current = fakeEngine({ ...dockerInfo, apiVersion });
+      expect(byName((await runDoctor(fakeDeps({ engine: current }))).checks, 'engine').status).toBe('ok');
+    }
+  });
+
   it('tells Podman, rootless, apart', async () => {
     const podman = fakeEngine(
       { ...dockerInfo, name: 'Podman', version: '5.2.2', apiVersion: '1.41', rootless: true },
