@@ -3,6 +3,7 @@ import { agentNames, getAgent } from '../../agents/registry.js';
 import type { AgentName } from '../../agents/types.js';
 import { LaunchError } from '../../errors.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+import { formatBytes, table } from '../table.js';
 
 interface BuildFlags extends CommonOptions {
   agent?: string;
@@ -108,12 +109,12 @@ export function registerImages(program: Command): void {
         namespace: flags.imageNamespace,
       });
       ctx.print(status, () => {
-        const header = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
+        const headers = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
         const rows = status.images.map((i) => [
           i.repo,
           i.tag ?? '-',
           i.created ? i.created.slice(0, 19).replace('T', ' ') : '-',
-          i.size === undefined ? '-' : formatSize(i.size),
+          i.size === undefined ? '-' : formatBytes(i.size),
           i.state,
           Object.entries(i.agentVersions)
             .filter(([name]) => i.name === 'agents' || i.name === name)
@@ -123,7 +124,7 @@ export function registerImages(program: Command): void {
         const base = status.baseImagePresent
           ? status.baseImage
           : `${status.baseImage} (not here: images build pulls it)`;
-        return `${table([header, ...rows])}\nbase image: ${base}`;
+        return `${table(headers, rows)}\nbase image: ${base}`;
       });
     },
   );
@@ -160,7 +161,7 @@ export function registerImages(program: Command): void {
       ctx.print(result, () => {
         const verb = result.removed ? 'removed' : 'would remove';
         const lines = result.removable.map(
-          (i) => `${verb} ${i.ref} (${formatSize(i.size)}, ${i.created.slice(0, 10)})`,
+          (i) => `${verb} ${i.ref} (${formatBytes(i.size)}, ${i.created.slice(0, 10)})`,
         );
         for (const k of result.kept) lines.push(`kept ${k.ref}: ${k.reason}`);
         if (result.removable.length === 0 && result.kept.length === 0) lines.push('no superseded images');
@@ -183,20 +184,4 @@ function parseVersions(pairs: string[]): Partial<Record<AgentName, string>> {
     versions[getAgent(match[1]!).name] = match[2]!;
   }
   return versions;
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => cell.padEnd(widths[col]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }

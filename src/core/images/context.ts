@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { AgentName } from '../../agents/types.js';
+import { LaunchError } from '../../errors.js';
+import { type LayerSpec, versionArgs } from './layers.js';
 
 export interface ContextFile {
   /** POSIX path inside the build context. */
@@ -104,4 +107,33 @@ export async function tarContext(files: ContextFile[]): Promise<Readable> {
   tar.finalize();
   // tar-stream packs are streamx streams: they pipe into the engine request like a Node Readable.
   return tar as unknown as Readable;
+}
+
+export interface LayerContext {
+  layer: LayerSpec;
+  files: ContextFile[];
+  /** Build arguments that go into the hash (the parent is hashed by id instead). */
+  args: Record<string, string>;
+}
+
+/** Each layer's context from `<dir>/<layer>/`, the CA bundle in base's, version specs for agents. */
+export async function loadContexts(
+  dir: string,
+  layers: LayerSpec[],
+  caContent: Buffer | undefined,
+  versions: Partial<Record<AgentName, string>> | undefined,
+): Promise<LayerContext[]> {
+  return Promise.all(
+    layers.map(async (layer) => {
+      let files = await readContextDir(path.join(dir, layer.name)).catch((error: unknown) => {
+        throw new LaunchError('FILE_NOT_FOUND', `no build context for ${layer.repo} in ${dir}`, {
+          hint: 'reinstall launch-agent: its images/ directory is incomplete',
+          cause: error,
+        });
+      });
+      if (layer.name === 'base') files = withExtraCa(files, caContent);
+      const args = layer.name === 'agents' ? versionArgs(versions) : {};
+      return { layer, files, args };
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { access, constants, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'smol-toml';
 import { type HostFacts, userConfigFile } from '../../config/paths.js';
+import { readUserConfig } from '../../config/user-config.js';
 import { LaunchError, messageOf } from '../../errors.js';
 import { DEFAULT_BASE_IMAGE } from './layers.js';
 
@@ -19,36 +19,10 @@ export interface ImageSettings {
   caBundleFrom?: 'option' | 'config' | 'NODE_EXTRA_CA_CERTS';
 }
 
-/** Reads `base_image` and `ca_bundle` from config.toml; a missing file is an empty config. */
+/** `base_image` and `ca_bundle` from config.toml (src/config/user-config.ts reads and checks it). */
 export async function readImagesConfig(host: HostFacts): Promise<ImagesConfig> {
-  const file = userConfigFile(host);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return {};
-  }
-  let data: Record<string, unknown>;
-  try {
-    data = parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new LaunchError('CONFIG_INVALID', `${file}: ${messageOf(error).split('\n')[0]}`, {
-      hint: 'fix the TOML syntax at that place',
-    });
-  }
-  const config: ImagesConfig = {};
-  for (const key of ['base_image', 'ca_bundle'] as const) {
-    const value = data[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'string' || value === '') {
-      throw new LaunchError(
-        'CONFIG_INVALID',
-        `${file} ${key}: expected a non-empty string, got ${JSON.stringify(value)}`,
-      );
-    }
-    config[key] = value;
-  }
-  return config;
+  const { baseImage, caBundle } = await readUserConfig(host);
+  return { ...(baseImage ? { base_image: baseImage } : {}), ...(caBundle ? { ca_bundle: caBundle } : {}) };
 }
 
 /**
