@@ -475,3 +475,38 @@ describe('launch: after ready', () => {
     expect(result.stderr).toMatch(/is ready/);
   });
 });
+
+describe('launch: user defaults from config.toml', () => {
+  let fixture: Fixture;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    await ensureTestImages('codex');
+    fixture = makeFixture(`defaults-${Date.now().toString(36)}`);
+  });
+  afterAll(() => {
+    for (const name of names) removeContainer(name);
+    fixture?.cleanup();
+  });
+
+  it('default_agent and [defaults] apply; flags win over them', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const config = path.join(fixture.home, '.config', 'launch-agent', 'config.toml');
+    writeFileSync(config, 'default_agent = "codex"\n\n[defaults]\nmemory = "1g"\npids = 256\n');
+    const result = await runCli([fixture.repo, '-b', 'cfg', '--pids', '300', '--detach', '--json'], {
+      env: cliEnv(fixture),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const launched = parseJson<Launched>(result);
+    names.push(launched.name);
+    expect(launched.agent).toBe('codex');
+    const info = JSON.parse(docker('inspect', launched.name))[0];
+    expect(info.HostConfig.Memory).toBe(1024 ** 3);
+    expect(info.HostConfig.PidsLimit).toBe(300);
+
+    writeFileSync(config, 'default_agent = 42\n');
+    const bad = await runCli([fixture.repo, '-b', 'cfg2', '--detach'], { env: cliEnv(fixture) });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/config\.toml default_agent: expected a non-empty string, got 42/);
+  });
+});

@@ -1,6 +1,6 @@
 import type { AgentDescriptor } from '../../agents/types.js';
 import { hostFacts } from '../../config/paths.js';
-import { readUserDefaults } from '../../config/user-config.js';
+import { readUserConfig } from '../../config/user-config.js';
 import { type LaunchResult, launch } from '../../core/launch.js';
 import type { AuthMode, LaunchOptions } from '../../core/plan.js';
 import { WORKSPACE } from '../../core/plan.js';
@@ -18,7 +18,7 @@ const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
 
 export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFlags): Promise<void> {
   const host = hostFacts();
-  const defaults = await readUserDefaults(host);
+  const defaults = await readUserConfig(host);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const mode = modeOf(flags, interactive);
   const auth = flags.auth as AuthMode;
@@ -39,8 +39,9 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
       feature: flags.branch,
       name: flags.name,
       image: flags.image,
-      baseImage: flags.baseImage ?? defaults.baseImage,
-      caBundle: flags.caBundle ?? defaults.caBundle,
+      // The image settings (src/core/images/settings.ts) apply config.toml and env to these.
+      baseImage: flags.baseImage,
+      caBundle: flags.caBundle,
       cpus: flags.cpus ?? defaults.cpus,
       memory: flags.memory ?? defaults.memory,
       pids: flags.pids ?? defaults.pids,
