@@ -1,4 +1,6 @@
+import { hostFacts } from '../config/paths.js';
 import type { Engine } from '../docker/engine.js';
+import { registerKnownSecrets } from './known-secrets.js';
 import { Logger } from './logger.js';
 import { Progress } from './progress.js';
 
@@ -16,6 +18,12 @@ export class CliContext {
   constructor(options: CommonOptions) {
     this.json = options.json ?? false;
     this.logger = new Logger({ verbose: options.verbose ?? false, json: this.json });
+    registerKnownSecrets(hostFacts());
+  }
+
+  /** Masks the values of another secrets file (e.g. `--secrets FILE`) from here on. */
+  registerSecretsFile(file: string): void {
+    registerKnownSecrets(hostFacts(), [file]);
   }
 
   /** Connects on first use; dockerode is only loaded by commands that need an engine. */

@@ -7,6 +7,30 @@ export interface LoggerOptions {
 }
 
 /**
+ * The secrets of this process. One set, because `main.ts` masks its error output with it too,
+ * and every Logger masks with it: whoever learns a secret registers it once.
+ */
+const secrets = new Set<string>();
+
+/** Values shorter than 4 characters are not masked: they would blank out ordinary words. */
+export function registerSecret(value: string | undefined): void {
+  if (value !== undefined && value.length >= 4) secrets.add(value);
+}
+
+export function maskSecrets(text: string): string {
+  let out = text;
+  // Longest first: a secret that contains another must not be left half shown.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+    out = out.split(secret).join('********');
+  return out;
+}
+
+/** For tests: forget every registered secret. */
+export function forgetSecrets(): void {
+  secrets.clear();
+}
+
+/**
  * Everything human goes to stderr through here, so stdout stays the contract.
  * Registered secrets are masked in every line: no call site has to remember.
  */
@@ -14,7 +38,6 @@ export class Logger {
   readonly verbose: boolean;
   readonly json: boolean;
   readonly stream: Writable;
-  readonly #secrets = new Set<string>();
 
   constructor(options: LoggerOptions = {}) {
     this.verbose = options.verbose ?? false;
@@ -22,17 +45,12 @@ export class Logger {
     this.stream = options.stream ?? process.stderr;
   }
 
-  /** Values shorter than 4 characters are not masked: they would blank out ordinary words. */
   addSecret(value: string | undefined): void {
-    if (value !== undefined && value.length >= 4) this.#secrets.add(value);
+    registerSecret(value);
   }
 
   mask(text: string): string {
-    let out = text;
-    // Longest first: a secret that contains another must not be left half shown.
-    const secrets = [...this.#secrets].sort((a, b) => b.length - a.length);
-    for (const secret of secrets) out = out.split(secret).join('********');
-    return out;
+    return maskSecrets(text);
   }
 
   info(message: string): void {

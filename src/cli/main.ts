@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isLaunchError, messageOf } from '../errors.js';
 import { registerCommands } from './commands/index.js';
+import { maskSecrets } from './logger.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -49,31 +50,33 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
     // stderr has commander's message; with --json, stdout still gets its one document.
     if (options.json) {
       const message = error.message.replace(/^error: /, '');
-      process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message, hint: null } }, null, 2)}\n`);
+      out(`${JSON.stringify({ error: { code: 'USAGE', message, hint: null } }, null, 2)}\n`);
     }
     return ExitCode.usage;
   }
   if (isLaunchError(error)) {
     if (options.json && !error.reported) {
-      process.stdout.write(
+      out(
         `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(error.details ?? {}) } }, null, 2)}\n`,
       );
     }
-    process.stderr.write(`error: ${error.message}\n`);
-    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
-    if (options.verbose && error.cause) process.stderr.write(`cause: ${stackOf(error.cause)}\n`);
+    err(`error: ${error.message}\n`);
+    if (error.hint) err(`hint: ${error.hint}\n`);
+    if (options.verbose && error.cause) err(`cause: ${stackOf(error.cause)}\n`);
     return error.exitCode;
   }
   if (options.json) {
-    process.stdout.write(
-      `${JSON.stringify({ error: { code: 'INTERNAL', message: messageOf(error) } }, null, 2)}\n`,
-    );
+    out(`${JSON.stringify({ error: { code: 'INTERNAL', message: messageOf(error) } }, null, 2)}\n`);
   }
-  process.stderr.write(`error: internal error: ${messageOf(error)}\n`);
-  if (options.verbose) process.stderr.write(`${stackOf(error)}\n`);
-  else process.stderr.write('hint: rerun with --verbose for the stack, and report it if it persists\n');
+  err(`error: internal error: ${messageOf(error)}\n`);
+  if (options.verbose) err(`${stackOf(error)}\n`);
+  else err('hint: rerun with --verbose for the stack, and report it if it persists\n');
   return ExitCode.failure;
 }
+
+/** Every byte of error output is masked: a message may quote a command line or an engine error. */
+const out = (text: string) => process.stdout.write(maskSecrets(text));
+const err = (text: string) => process.stderr.write(maskSecrets(text));
 
 function stackOf(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import { parseJson, runCli } from '../helpers/cli.js';
@@ -28,6 +32,33 @@ describe('launch-agent basics', () => {
     expect(parseJson(json)).toEqual({
       error: { code: 'USAGE', message: "unknown option '--no-such-flag'", hint: null },
     });
+  });
+
+  it('error output masks the tokens it knows: agent token variables and the secrets file', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'launch-agent-mask-'));
+    try {
+      const fromEnv = `ghp_${randomBytes(8).toString('hex')}`;
+      const fromFile = `sk-ant-oat01-${randomBytes(8).toString('hex')}`;
+      mkdirSync(path.join(home, '.config', 'launch-agent'), { recursive: true });
+      writeFileSync(
+        path.join(home, '.config', 'launch-agent', 'secrets.env'),
+        `export CLAUDE_CODE_OAUTH_TOKEN="${fromFile}"\n`,
+        {
+          mode: 0o600,
+        },
+      );
+      const env = { HOME: home, XDG_CONFIG_HOME: '', LAUNCH_AGENT_CONFIG_DIR: '', GH_TOKEN: fromEnv };
+      for (const token of [fromEnv, fromFile]) {
+        const human = await runCli(['logs', token], { env });
+        expect(human.code).toBe(4);
+        expect(human.stderr).toContain('no agent container named `********`');
+        const json = await runCli(['logs', token, '--json'], { env });
+        expect(`${json.stdout}${json.stderr}`).not.toContain(token);
+        expect(parseJson<{ error: { code: string } }>(json).error.code).toBe('CONTAINER_NOT_FOUND');
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('doctor --json reports the real engine', async () => {

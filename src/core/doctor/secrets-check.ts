@@ -1,4 +1,5 @@
 import { defaultSecretsFile } from '../../config/paths.js';
+import { parseSecretsFile } from '../../config/secrets-file.js';
 import { messageOf } from '../../errors.js';
 import type { DoctorCheck, DoctorDeps } from './types.js';
 
@@ -9,14 +10,11 @@ export interface SecretsFileFacts {
   check: DoctorCheck;
 }
 
-/** Names of the `KEY=VALUE` / `export KEY="VALUE"` lines with a non-empty value; comments ignored. */
+/** Names set to a non-empty value, first occurrence order; never the values. */
 export function secretKeys(text: string): string[] {
   const keys: string[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    const value = match[2]!.trim().replace(/^(["'])(.*)\1$/, '$2');
-    if (value !== '' && !keys.includes(match[1]!)) keys.push(match[1]!);
+  for (const { key, value } of parseSecretsFile(text)) {
+    if (value !== '' && !keys.includes(key)) keys.push(key);
   }
   return keys;
 }

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { Logger } from '../../../src/cli/logger.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { forgetSecrets, Logger, maskSecrets, registerSecret } from '../../../src/cli/logger.js';
 import { Progress } from '../../../src/cli/progress.js';
 
 function captured(options: { verbose?: boolean; json?: boolean } = {}) {
@@ -13,7 +13,17 @@ function captured(options: { verbose?: boolean; json?: boolean } = {}) {
   return { logger, text: () => text };
 }
 
+beforeEach(() => forgetSecrets());
+
 describe('Logger', () => {
+  it('shares the secrets of the process: main.ts masks errors with the same set', () => {
+    const { logger } = captured();
+    logger.addSecret('from-a-logger');
+    registerSecret('from-elsewhere');
+    expect(maskSecrets('from-a-logger from-elsewhere')).toBe('******** ********');
+    expect(new Logger().mask('from-elsewhere')).toBe('********');
+  });
+
   it('masks every registered secret in every kind of line, every time it occurs', () => {
     const { logger, text } = captured({ verbose: true });
     logger.addSecret('sk-ant-oat01-abcdef');
