@@ -15,10 +15,11 @@ export class CliContext {
   readonly json: boolean;
   #engine: Promise<Engine> | undefined;
 
-  constructor(options: CommonOptions) {
+  /** A command's `--secrets FILE` (launch, doctor) is masked along with the default file. */
+  constructor(options: CommonOptions & { secrets?: string }) {
     this.json = options.json ?? false;
     this.logger = new Logger({ verbose: options.verbose ?? false, json: this.json });
-    registerKnownSecrets(hostFacts());
+    registerKnownSecrets(hostFacts(), typeof options.secrets === 'string' ? [options.secrets] : []);
   }
 
   /** Masks the values of another secrets file (e.g. `--secrets FILE`) from here on. */
