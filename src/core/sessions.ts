@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
-import { matchSession, SESSION_FILTER, type Session, sortSessions, toSession } from './sessions/resolve.js';
+import { matchSession, type Session, sessionFilter, sortSessions, toSession } from './sessions/resolve.js';
 import { WORKSPACE_DIR } from './sessions/vscode.js';
 import { isClean, type WorkState, workStateOfRunning } from './sessions/work-state.js';
 
@@ -16,9 +16,12 @@ export interface SessionDeps {
   now?: () => Date;
 }
 
-/** Our containers (running only unless `all`), newest first. */
-export async function findSessions(engine: Engine, options: { all?: boolean } = {}): Promise<Session[]> {
-  const list = await engine.listContainers({ all: options.all ?? false, labels: SESSION_FILTER });
+/** Our containers (running only unless `all`; of one repo with `repo`), newest first. */
+export async function findSessions(
+  engine: Engine,
+  options: { all?: boolean; repo?: string } = {},
+): Promise<Session[]> {
+  const list = await engine.listContainers({ all: options.all ?? false, labels: sessionFilter(options) });
   return sortSessions(list.map(toSession));
 }
 
@@ -38,7 +41,7 @@ export interface SessionListItem extends Session {
 /** `list`: git checks run in parallel and only in running containers, so 20 containers stay fast. */
 export async function listSessions(
   deps: SessionDeps,
-  options: { all?: boolean } = {},
+  options: { all?: boolean; repo?: string } = {},
 ): Promise<SessionListItem[]> {
   const sessions = await findSessions(deps.engine, options);
   const now = (deps.now?.() ?? new Date()).getTime();

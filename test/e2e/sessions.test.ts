@@ -32,7 +32,8 @@ describe('living with an agent container', () => {
   const cli = (...args: string[]) => runCli(args, { env });
   const exec = (script: string) => cli('exec', name, '--', 'sh', '-c', script);
   const listed = async (all = false): Promise<ListItem> => {
-    const result = await cli('list', ...(all ? ['--all'] : []), '--json');
+    const repo = ['--repo', path.basename(fixture.repo)];
+    const result = await cli('list', ...(all ? ['--all'] : []), ...repo, '--json');
     expect(result.code, result.stderr).toBe(0);
     const item = parseJson<ListItem[]>(result).find((i) => i.name === name);
     if (!item) throw new Error(`${name} is not in list --json:\n${result.stdout}`);
@@ -125,12 +126,12 @@ describe('living with an agent container', () => {
     const rm = await cli('rm', name);
     expect(rm.code).toBe(5);
     expect(rm.stderr).toContain('?? persist.txt');
-    // Without --yes prune only lists (and --yes could take other people's containers here).
-    const prune = await cli('prune', '--json');
+    // Scoped to this fixture's repo so other people's containers on this engine are left alone.
+    const prune = await cli('prune', '--yes', '--repo', path.basename(fixture.repo), '--json');
     expect(prune.code, prune.stderr).toBe(0);
     const pruned = parseJson<{ removable: Array<{ name: string }>; kept: Array<{ name: string }> }>(prune);
     expect(pruned.removable.map((r) => r.name)).not.toContain(name);
-    expect(pruned.kept.map((k) => k.name)).toContain(name);
+    expect(pruned.kept.map((k) => k.name)).toEqual([name]);
     expect(docker('inspect', '--format', '{{.State.Status}}', name)).toBe('exited');
     expect(docker('ps', '-a', '--filter', `name=${name}-check-`, '--format', '{{.Names}}')).toBe('');
 
@@ -340,6 +341,36 @@ describe('living with an agent container', () => {
     expect(docker('volume', 'ls', '-q', '--filter', `name=^${volume}$`)).toBe('');
     const again = await cli('rm', name);
     expect(again.code).toBe(4);
+  });
+
+  it('prune --yes removes a stopped container whose work is pushed, with its volume', async () => {
+    const launched = await cli(fixture.repo, '--agent', 'claude', '-b', 'prune-me', '--detach', '--json');
+    expect(launched.code, launched.stderr).toBe(0);
+    const done = parseJson<{ name: string }>(launched).name;
+    try {
+      const push = await cli(
+        'exec',
+        done,
+        'sh',
+        '-c',
+        'git add -A && git commit -q -m done && git push -q 2>&1',
+      );
+      expect(push.code, push.stdout).toBe(0);
+      expect((await cli('stop', done, '--time', '1')).code).toBe(0);
+      const repo = path.basename(fixture.repo);
+      const dry = parseJson<{ removable: Array<{ name: string }>; removed: boolean }>(
+        await cli('prune', '--repo', repo, '--json'),
+      );
+      expect(dry).toMatchObject({ removed: false, removable: [{ name: done }] });
+      expect(docker('inspect', '--format', '{{.State.Status}}', done)).toBe('exited');
+      const pruned = await cli('prune', '--yes', '--repo', repo);
+      expect(pruned.code, pruned.stderr).toBe(0);
+      expect(pruned.stdout).toContain(`removed ${done} and volume ${done}-workspace`);
+      expect(docker('ps', '-a', '-q', '--filter', `name=^/${done}$`)).toBe('');
+      expect(docker('volume', 'ls', '-q', '--filter', `name=^${done}-workspace$`)).toBe('');
+    } finally {
+      removeContainer(done);
+    }
   });
 });
 

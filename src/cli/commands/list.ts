@@ -5,6 +5,7 @@ import { formatAge, table } from '../table.js';
 interface ListOptions extends CommonOptions {
   all?: boolean;
   quiet?: boolean;
+  repo?: string;
 }
 
 export function registerList(program: Command): void {
@@ -14,20 +15,22 @@ export function registerList(program: Command): void {
       .alias('ls')
       .description('list agent containers with their unpushed commits and uncommitted changes')
       .option('-a, --all', 'include stopped containers')
-      .option('-q, --quiet', 'print names only (no git checks)'),
+      .option('-q, --quiet', 'print names only (no git checks)')
+      .option('--repo <name>', 'only containers of this repo (its folder name)'),
   ).action(async (options: ListOptions) => {
     const ctx = new CliContext(options);
     const core = await import('../../core/sessions.js');
     const engine = await ctx.engine();
+    const filter = { all: options.all ?? false, ...(options.repo ? { repo: options.repo } : {}) };
     if (options.quiet) {
-      const sessions = await core.findSessions(engine, { all: options.all ?? false });
+      const sessions = await core.findSessions(engine, filter);
       ctx.print(
         sessions.map((s) => s.name),
         () => sessions.map((s) => s.name).join('\n'),
       );
       return;
     }
-    const items = await core.listSessions({ engine }, { all: options.all ?? false });
+    const items = await core.listSessions({ engine }, filter);
     ctx.print(items, () => {
       if (items.length === 0)
         return options.all ? 'no agent containers' : 'no running agent containers (--all shows stopped ones)';

@@ -3,6 +3,7 @@ import { addCommonOptions, CliContext, type CommonOptions } from '../context.js'
 
 interface PruneOptions extends CommonOptions {
   yes?: boolean;
+  repo?: string;
 }
 
 export function registerPrune(program: Command): void {
@@ -10,11 +11,15 @@ export function registerPrune(program: Command): void {
     program
       .command('prune')
       .description('remove stopped containers whose work is all pushed (lists them without --yes)')
-      .option('-y, --yes', 'remove them'),
+      .option('-y, --yes', 'remove them')
+      .option('--repo <name>', 'only containers of this repo (its folder name)'),
   ).action(async (options: PruneOptions) => {
     const ctx = new CliContext(options);
     const { pruneSessions } = await import('../../core/sessions/remove.js');
-    const result = await pruneSessions(await ctx.engine(), { yes: options.yes ?? false });
+    const result = await pruneSessions(await ctx.engine(), {
+      yes: options.yes ?? false,
+      ...(options.repo ? { repo: options.repo } : {}),
+    });
     ctx.print(result, () => {
       const lines: string[] = [];
       const verb = result.removed ? 'removed' : 'would remove';

@@ -1,7 +1,14 @@
 import type { Engine } from '../../docker/engine.js';
 import { managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';
-import { matchSession, SESSION_FILTER, type Session, sortSessions, toSession } from './resolve.js';
+import {
+  matchSession,
+  SESSION_FILTER,
+  type Session,
+  sessionFilter,
+  sortSessions,
+  toSession,
+} from './resolve.js';
 import { isClean, type WorkState, workStateOfRunning, workStateOfStopped } from './work-state.js';
 
 export interface RemovedSession {
@@ -90,9 +97,12 @@ export interface PruneResult {
   kept: Array<ReturnType<typeof lossDetails>>;
 }
 
-/** `prune`: stopped containers whose work is all on `local`; without `yes` it only lists. */
-export async function pruneSessions(engine: Engine, options: { yes?: boolean } = {}): Promise<PruneResult> {
-  const all = (await engine.listContainers({ all: true, labels: SESSION_FILTER })).map(toSession);
+/** `prune`: stopped containers (of one repo) whose work is all on `local`; without `yes` it only lists. */
+export async function pruneSessions(
+  engine: Engine,
+  options: { yes?: boolean; repo?: string } = {},
+): Promise<PruneResult> {
+  const all = (await engine.listContainers({ all: true, labels: sessionFilter(options) })).map(toSession);
   // Paused containers are not stopped: prune leaves them alone.
   const stopped = sortSessions(all.filter((s) => STOPPED_STATES.has(s.state)));
   const checked = await mapLimit(stopped, 3, (s) => checkSession(engine, s));

@@ -5,6 +5,11 @@ import { LaunchError } from '../../errors.js';
 /** The engine filter for our agent containers: by label, never by name pattern. */
 export const SESSION_FILTER = managedLabels('container');
 
+/** Our containers, optionally only those of one repo (its folder name, as `list` shows it). */
+export function sessionFilter(options: { repo?: string } = {}): Record<string, string> {
+  return options.repo ? { ...SESSION_FILTER, [Labels.repo]: options.repo } : SESSION_FILTER;
+}
+
 /** One agent container as the session commands see it (from its labels and engine state). */
 export interface Session {
   id: string;

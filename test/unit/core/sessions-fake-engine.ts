@@ -6,6 +6,7 @@ export interface FakeContainer {
   name: string;
   state?: string;
   agent?: string;
+  repo?: string;
   created?: string;
   /** What the git status script prints in it (or a failure). */
   git?: ExecResult;
@@ -42,7 +43,7 @@ export class FakeEngine {
         [Labels.managed]: 'true',
         [Labels.kind]: 'container',
         [Labels.agent]: c.agent ?? 'claude',
-        [Labels.repo]: 'repo',
+        [Labels.repo]: c.repo ?? 'repo',
         [Labels.branch]: 'claude/x',
         [Labels.volume]: `${c.name}-workspace`,
         ...(c.created ? { [Labels.created]: c.created } : {}),
@@ -54,7 +55,10 @@ export class FakeEngine {
     all?: boolean;
     labels: Record<string, string>;
   }): Promise<ContainerSummary[]> {
-    return this.containers.map((c) => this.summary(c)).filter((c) => options.all || c.state === 'running');
+    return this.containers
+      .map((c) => this.summary(c))
+      .filter((c) => options.all || c.state === 'running')
+      .filter((c) => Object.entries(options.labels).every(([key, value]) => c.labels[key] === value));
   }
 
   async listVolumes(): Promise<Array<{ name: string; labels: Record<string, string> }>> {

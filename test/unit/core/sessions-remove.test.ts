@@ -107,6 +107,19 @@ describe('pruneSessions', () => {
   });
 });
 
+describe('pruneSessions --repo', () => {
+  it('only considers the containers of that repo', async () => {
+    const engine = new FakeEngine([
+      { name: 'a-app', state: 'exited', repo: 'app' },
+      { name: 'b-web', state: 'exited', repo: 'web' },
+    ]);
+    const result = await pruneSessions(engine.asEngine(), { yes: true, repo: 'web' });
+    expect(result.removable.map((r) => r.name)).toEqual(['b-web']);
+    expect(engine.created.every((n) => n.startsWith('b-web-check-'))).toBe(true);
+    expect(engine.removedContainers.filter((id) => !id.includes('-check-'))).toEqual(['id-b-web']);
+  });
+});
+
 describe('describeLoss', () => {
   it('clips long lists', () => {
     const unpushed = Array.from({ length: 25 }, (_, i) => `c${i} msg`);

@@ -109,6 +109,16 @@ describe('listSessions', () => {
     expect(engine.execs.map((e) => e.id).sort()).toEqual(['id-a', 'id-b']);
   });
 
+  it('--repo keeps the containers of one repo', async () => {
+    const engine = new FakeEngine([
+      { name: 'a', repo: 'app' },
+      { name: 'b', repo: 'web' },
+    ]);
+    const items = await listSessions({ engine: engine.asEngine() }, { repo: 'web' });
+    expect(items.map((i) => i.name)).toEqual(['b']);
+    expect(engine.execs.map((e) => e.id)).toEqual(['id-b']);
+  });
+
   it('shows unknown (null) when git fails in a container instead of failing the list', async () => {
     const engine = new FakeEngine([{ name: 'a', git: gitOutput([], [], 128) }]);
     const [item] = await listSessions({ engine: engine.asEngine() });
