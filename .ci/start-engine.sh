@@ -56,24 +56,43 @@ if [ -s /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/n
   rm -f /var/run/docker.pid
 fi
 
-echo "engine: starting dockerd (mtu $mtu on ${iface:-eth0})"
-nohup dockerd >"$log_file" 2>&1 &
-pid=$!
-echo "$pid" > "$pid_file"
+# Starts dockerd and waits (bounded) for it. Returns 0 when it answers, 2 when it exited early.
+start_dockerd() {
+  echo "engine: starting dockerd (mtu $mtu on ${iface:-eth0})"
+  nohup dockerd >"$log_file" 2>&1 &
+  pid=$!
+  echo "$pid" > "$pid_file"
+  for _ in $(seq 1 60); do
+    if answers; then
+      echo "engine: ready ($(docker version --format '{{.Server.Version}}'))"
+      return 0
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      rm -f "$pid_file"
+      return 2
+    fi
+    sleep 1
+  done
+  echo "engine: dockerd did not answer within 60 s; its log:" >&2
+  tail -n 40 "$log_file" >&2
+  exit 1
+}
 
-for _ in $(seq 1 60); do
-  if answers; then
-    echo "engine: ready ($(docker version --format '{{.Server.Version}}'))"
-    exit 0
+status=0
+start_dockerd || status=$?
+# Kernels without nf_tables (some nested containers) need the legacy iptables backend.
+if [ "$status" = 2 ] && grep -qiE 'iptables|nf_tables' "$log_file" && command -v iptables-legacy >/dev/null 2>&1 &&
+  command -v update-alternatives >/dev/null 2>&1; then
+  echo "engine: dockerd could not set up iptables; retrying with the legacy iptables backend"
+  update-alternatives --set iptables "$(command -v iptables-legacy)" >/dev/null
+  if command -v ip6tables-legacy >/dev/null 2>&1; then
+    update-alternatives --set ip6tables "$(command -v ip6tables-legacy)" >/dev/null || true
   fi
-  if ! kill -0 "$pid" 2>/dev/null; then
-    echo "engine: dockerd exited; its log:" >&2
-    tail -n 40 "$log_file" >&2
-    rm -f "$pid_file"
-    exit 1
-  fi
-  sleep 1
-done
-echo "engine: dockerd did not answer within 60 s; its log:" >&2
-tail -n 40 "$log_file" >&2
-exit 1
+  status=0
+  start_dockerd || status=$?
+fi
+if [ "$status" != 0 ]; then
+  echo "engine: dockerd exited; its log:" >&2
+  tail -n 40 "$log_file" >&2
+  exit 1
+fi
