@@ -6,7 +6,7 @@
 set -euo pipefail
 pid_file=${ENGINE_PID_FILE:-/tmp/launch-agent-ci-dockerd.pid}
 log_file=${ENGINE_LOG_FILE:-/tmp/launch-agent-ci-dockerd.log}
-daemon_json=/etc/docker/daemon.json
+daemon_json=${ENGINE_DAEMON_JSON:-/etc/docker/daemon.json}
 
 answers() { command -v docker >/dev/null 2>&1 && timeout 20 docker version >/dev/null 2>&1; }
 
@@ -35,7 +35,7 @@ fi
 # The default-route interface from /proc (iproute2 may be missing on a fresh machine).
 iface=$(awk '$2 == "00000000" { print $1; exit }' /proc/net/route 2>/dev/null || true)
 mtu=$(cat "/sys/class/net/${iface:-eth0}/mtu" 2>/dev/null || echo 1500)
-mkdir -p /etc/docker
+mkdir -p "$(dirname "$daemon_json")"
 if [ -s "$daemon_json" ]; then
   # Keep whatever else is configured there; only set the MTU.
   node -e '
