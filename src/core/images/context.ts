@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { AgentName } from '../../agents/types.js';
@@ -18,6 +18,20 @@ export const EXTRA_CA_MARKER = '# @launch-agent:extra-ca';
 export const EXTRA_CA_FILE = 'extra-ca.crt';
 const SYSTEM_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
+/**
+ * A script (`#!`) is 0755 with LF line ends, anything else 0644 as read: the same on every host,
+ * including a Windows checkout that has no exec bits and may have turned LF into CRLF.
+ */
+export function contextFile(relPath: string, content: Buffer): ContextFile {
+  const script = content.subarray(0, 2).toString() === '#!';
+  if (!script) return { path: relPath, mode: 0o644, content };
+  return {
+    path: relPath,
+    mode: 0o755,
+    content: Buffer.from(content.toString('utf8').replace(/\r\n/g, '\n')),
+  };
+}
+
 /** Every file under `dir`, sorted by path, so the hash and the tar do not depend on readdir order. */
 export async function readContextDir(dir: string): Promise<ContextFile[]> {
   const files: ContextFile[] = [];
@@ -27,9 +41,7 @@ export async function readContextDir(dir: string): Promise<ContextFile[]> {
       const relPath = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) await walk(relPath);
       else if (entry.isFile()) {
-        const full = path.join(dir, relPath);
-        const [content, info] = await Promise.all([readFile(full), stat(full)]);
-        files.push({ path: relPath, mode: info.mode & 0o111 ? 0o755 : 0o644, content });
+        files.push(contextFile(relPath, await readFile(path.join(dir, relPath))));
       }
     }
   };

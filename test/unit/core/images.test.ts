@@ -3,6 +3,7 @@ import { agents } from '../../../src/agents/registry.js';
 import {
   type ContextFile,
   contentHash,
+  contextFile,
   EXTRA_CA_FILE,
   EXTRA_CA_MARKER,
   withExtraCa,
@@ -84,6 +85,22 @@ describe('contentHash', () => {
   });
 });
 
+describe('contextFile', () => {
+  it('makes scripts 0755 with LF line ends and leaves other files alone', () => {
+    expect(contextFile('run', Buffer.from('#!/bin/sh\r\necho hi\r\n'))).toEqual({
+      path: 'run',
+      mode: 0o755,
+      content: Buffer.from('#!/bin/sh\necho hi\n'),
+    });
+    const dockerfile = Buffer.from('FROM x\r\n');
+    expect(contextFile('Dockerfile', dockerfile)).toEqual({
+      path: 'Dockerfile',
+      mode: 0o644,
+      content: dockerfile,
+    });
+  });
+});
+
 describe('withExtraCa', () => {
   const files = [file('Dockerfile', dockerfile)];
 
@@ -101,7 +118,7 @@ describe('withExtraCa', () => {
     const copy = lines.findIndex((l) =>
       l.startsWith(`COPY ${EXTRA_CA_FILE} /usr/local/share/ca-certificates/`),
     );
-    const run = lines.findIndex((l) => l === 'RUN true');
+    const run = lines.indexOf('RUN true');
     expect(from).toBeLessThan(copy);
     expect(copy).toBeLessThan(run);
     expect(text).toContain('NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt');
