@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 // Must come before dockerode: it defers dockerode's rarely used heavy requires.
 import './lazy-modules.js';
@@ -33,20 +36,43 @@ const UNREACHABLE_CODES = new Set([
   'ECONNRESET',
 ]);
 
+/** The first default key `ssh` would try that needs no passphrase (an encrypted one needs the agent). */
+function defaultSshKey(): Buffer | undefined {
+  // Loaded only for ssh endpoints: lazy-modules.ts keeps ssh2 off every other command.
+  const { utils } = createRequire(import.meta.url)('ssh2') as typeof import('ssh2');
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    let key: Buffer;
+    try {
+      key = readFileSync(path.join(os.homedir(), '.ssh', name));
+    } catch {
+      continue;
+    }
+    if (!(utils.parseKey(key) instanceof Error)) return key;
+  }
+  return undefined;
+}
+
 function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
   switch (endpoint.protocol) {
     case 'unix':
     case 'npipe':
       return { socketPath: endpoint.socketPath! };
-    case 'ssh':
+    case 'ssh': {
+      // docker-modem builds an `ssh:host:port` URL that Node flags with DEP0170 on every run;
+      // the request goes through the ssh agent, so that URL is never used: keep stderr clean.
+      process.noDeprecation = true;
+      const agent = process.env.SSH_AUTH_SOCK;
+      const privateKey = defaultSshKey();
       return {
         protocol: 'ssh',
         host: endpoint.host!,
         port: endpoint.port!,
-        ...(endpoint.username ? { username: endpoint.username } : {}),
-        // docker-modem only asks the ssh agent itself when DOCKER_HOST is ssh://, not for contexts.
-        ...(process.env.SSH_AUTH_SOCK ? { sshOptions: { agent: process.env.SSH_AUTH_SOCK } } : {}),
+        // ssh2 has no default user; `ssh` (which the docker CLI runs) uses the local one.
+        username: endpoint.username ?? os.userInfo().username,
+        // docker-modem asks the agent only when DOCKER_HOST is ssh:// and never reads ~/.ssh keys.
+        sshOptions: { ...(agent ? { agent } : {}), ...(privateKey ? { privateKey } : {}) },
       };
+    }
     case 'tcp': {
       const tls = endpoint.tls;
       if (!tls) return { protocol: 'http', host: endpoint.host!, port: endpoint.port! };
