@@ -103,7 +103,7 @@ export async function followBuild(
       'IMAGE_BUILD_FAILED',
       `building ${tag} failed at ${where}: ${(failure ?? '').trim()}`,
       {
-        hint: 'the build output above shows the failing command; fix it or rerun with --no-cache',
+        hint: 'rerun with --verbose to see the build output before the failure; --no-cache rebuilds without the cache',
         ...(contextError === undefined ? {} : { cause: contextError }),
         details: { step: lastStep, output: tail.join('') },
       },

@@ -3,6 +3,7 @@ import { agentNames, getAgent } from '../../agents/registry.js';
 import type { AgentName } from '../../agents/types.js';
 import { LaunchError } from '../../errors.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+import type { ProgressFn } from '../progress.js';
 import { formatBytes, table } from '../table.js';
 
 interface BuildFlags extends CommonOptions {
@@ -66,7 +67,7 @@ export function registerImages(program: Command): void {
       versions,
       imagesDir: flags.imagesDir,
       namespace: flags.imageNamespace,
-      onProgress: progress.report,
+      onProgress: stepLines(ctx, progress.report),
       onOutput: ctx.logger.verbose ? (text) => ctx.logger.debug(text.trimEnd()) : undefined,
     });
     ctx.print(result, () => {
@@ -170,6 +171,15 @@ export function registerImages(program: Command): void {
       });
     },
   );
+}
+
+/** Without a spinner (CI logs, pipes) a build still says which layer starts and ends, on stderr. */
+function stepLines(ctx: CliContext, report: ProgressFn): ProgressFn {
+  if (process.stderr.isTTY || ctx.logger.verbose) return report;
+  return (event) => {
+    report(event);
+    if (event.state && event.state !== 'update') ctx.logger.info(event.message);
+  };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
