@@ -23,6 +23,7 @@ import {
   HOST_GIT_MOUNT,
   type LaunchOptions,
   type LaunchPlan,
+  PUSH_WRITES,
   planLaunch,
   WORKSPACE,
 } from './plan.js';
@@ -116,7 +117,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
     randomId: shortId(deps.random),
   });
   if (plan.ownerWarning) warn(plan.ownerWarning);
-  await ensureHooksDir(repo);
+  await ensurePushDirs(repo);
 
   // MCP config errors are input errors: found before anything is created.
   const transform = await deps.homeTransform?.(agent, repo.root);
@@ -325,13 +326,15 @@ async function existingAuth(locations: AuthLocation[]): Promise<AuthLocation[]> 
   return found.filter((l): l is AuthLocation => l !== undefined);
 }
 
-/** The hooks mask needs a folder to mount over; `git init` makes one, but not every tool does. */
-async function ensureHooksDir(repo: RepoFacts): Promise<void> {
-  const hooks = path.join(repo.commonDir, 'hooks');
-  if (existsSync(hooks)) return;
+/** Each writable part of the host git dir needs a folder to mount; a repo without commits may lack `logs`. */
+async function ensurePushDirs(repo: RepoFacts): Promise<void> {
   const { mkdir, chown } = await import('node:fs/promises');
-  await mkdir(hooks);
-  await chown(hooks, repo.owner.uid, repo.owner.gid).catch(() => undefined);
+  for (const dir of PUSH_WRITES) {
+    const full = path.join(repo.commonDir, dir);
+    if (existsSync(full)) continue;
+    await mkdir(full);
+    await chown(full, repo.owner.uid, repo.owner.gid).catch(() => undefined);
+  }
 }
 
 async function claimName(engine: Engine, plan: LaunchPlan, replace: boolean): Promise<void> {

@@ -81,6 +81,8 @@ export const SECRETS_MOUNT = '/run/launch-agent/secrets.env';
 export const WORKSPACE = '/workspace';
 export const HOME = '/home/agent';
 export const DEFAULT_UID = 1000;
+/** What `git push` writes into the receiving git dir (receive.autogc is off in the container). */
+export const PUSH_WRITES = ['objects', 'refs', 'logs'] as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -127,20 +129,17 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const auth = options.auth ?? 'ro';
   const mounts: MountSpec[] = [
     { type: 'volume', source: volume, target: WORKSPACE },
-    { type: 'bind', source: repo.commonDir, target: HOST_GIT_MOUNT },
-    // Masked so nothing in the container can plant code the host will run.
-    {
-      type: 'bind',
-      source: joinHost(input.platform, repo.commonDir, 'hooks'),
-      target: `${HOST_GIT_MOUNT}/hooks`,
-      readOnly: true,
-    },
-    {
-      type: 'bind',
-      source: joinHost(input.platform, repo.commonDir, 'config'),
-      target: `${HOST_GIT_MOUNT}/config`,
-      readOnly: true,
-    },
+    // The host's git dir is read-only but for what a push writes: objects, refs and their
+    // logs. Hooks, config, info/ and submodules' git dirs stay out of reach, so nothing in the
+    // container can plant code the host will run.
+    { type: 'bind', source: repo.commonDir, target: HOST_GIT_MOUNT, readOnly: true },
+    ...PUSH_WRITES.map(
+      (dir): MountSpec => ({
+        type: 'bind',
+        source: joinHost(input.platform, repo.commonDir, dir),
+        target: `${HOST_GIT_MOUNT}/${dir}`,
+      }),
+    ),
   ];
   const authLinks: LaunchPlan['authLinks'] = [];
   const homeCopies: AuthLocation[] = [];

@@ -57,7 +57,16 @@ function quote(value: string): string {
 
 /** The agent's ~/.gitconfig: the host repo dir is owned by another uid when the owner is root. */
 export function agentGlobalGitConfig(options: { ghCredentialHelper: boolean }): string {
-  const lines = ['[safe]', '\tdirectory = *', '[init]', '\tdefaultBranch = main'];
+  // receive-pack runs with this config when pushing to `local`: no gc there, its git dir is
+  // writable only where a push writes.
+  const lines = [
+    '[safe]',
+    '\tdirectory = *',
+    '[init]',
+    '\tdefaultBranch = main',
+    '[receive]',
+    '\tautogc = false',
+  ];
   if (options.ghCredentialHelper) {
     lines.push('[credential "https://github.com"]', '\thelper =', '\thelper = !gh auth git-credential');
     lines.push('[credential "https://gist.github.com"]', '\thelper =', '\thelper = !gh auth git-credential');

@@ -121,9 +121,9 @@ describe.each(agents)('launch --agent %s', (agent) => {
     const mount = (dest: string) => mounts.find((m) => m.Destination === dest);
     expect(mount('/run/launch-agent/secrets.env')?.RW).toBe(false);
     expect(mount(`/run/launch-agent/auth/${agent}/${credentialFile[agent]}`)?.RW).toBe(false);
-    expect(mount('/run/launch-agent/host.git/hooks')?.RW).toBe(false);
-    expect(mount('/run/launch-agent/host.git/config')?.RW).toBe(false);
-    expect(mount('/run/launch-agent/host.git')?.RW).toBe(true);
+    expect(mount('/run/launch-agent/host.git')?.RW).toBe(false);
+    for (const dir of ['objects', 'refs', 'logs'])
+      expect(mount(`/run/launch-agent/host.git/${dir}`)?.RW).toBe(true);
   });
 
   it('runs tini as PID 1 and nothing as root; exec without -u is not root', () => {
@@ -172,10 +172,18 @@ describe.each(agents)('launch --agent %s', (agent) => {
     expect(ownerGit(fixture.repo, 'status', '--porcelain')).toBe(hostStatusBefore.status);
   });
 
-  it('cannot write the host repo hooks or config', () => {
+  it('cannot write the host repo hooks, config, info or submodule git dirs', () => {
+    const targets = [
+      'hooks/post-checkout',
+      'config',
+      'info/attributes',
+      'modules/x/config',
+      'HEAD',
+      'packed-refs',
+    ];
     const result = dockerExec(
       launched.name,
-      'for f in /run/launch-agent/host.git/hooks/post-checkout /run/launch-agent/host.git/config; do (echo x >> $f) 2>/dev/null && echo "wrote $f"; done; echo done',
+      `cd /run/launch-agent/host.git && for f in ${targets.join(' ')}; do (mkdir -p $(dirname $f) && echo x >> $f) 2>/dev/null && echo "wrote $f"; done; echo done`,
     );
     expect(result).toBe('done');
   });

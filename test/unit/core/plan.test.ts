@@ -108,25 +108,25 @@ describe('planLaunch', () => {
     expect(chooseUser('darwin', { uid: 501, gid: 20 }).user).toEqual({ uid: 1000, gid: 1000 });
   });
 
-  it('mounts the git dir read-write with hooks and config masked read-only', () => {
+  it('mounts the git dir read-only but for what a push writes: objects, refs, logs', () => {
     const plan = planLaunch(inputs());
     expect(plan.mounts).toContainEqual({
       type: 'bind',
       source: repo.commonDir,
       target: '/run/launch-agent/host.git',
-    });
-    expect(plan.mounts).toContainEqual({
-      type: 'bind',
-      source: `${repo.commonDir}/hooks`,
-      target: '/run/launch-agent/host.git/hooks',
       readOnly: true,
     });
-    expect(plan.mounts).toContainEqual({
-      type: 'bind',
-      source: `${repo.commonDir}/config`,
-      target: '/run/launch-agent/host.git/config',
-      readOnly: true,
-    });
+    for (const dir of ['objects', 'refs', 'logs']) {
+      expect(plan.mounts).toContainEqual({
+        type: 'bind',
+        source: `${repo.commonDir}/${dir}`,
+        target: `/run/launch-agent/host.git/${dir}`,
+      });
+    }
+    const writable = plan.mounts.filter(
+      (m) => m.target.startsWith('/run/launch-agent/host.git') && !m.readOnly,
+    );
+    expect(writable.map((m) => m.target.split('/').pop()).sort()).toEqual(['logs', 'objects', 'refs']);
     expect(plan.mounts).toContainEqual({ type: 'volume', source: plan.volume, target: '/workspace' });
   });
 
