@@ -64,6 +64,14 @@ try {
   }
   console.error(`(launched ${names.length} containers in ${fmtMs(performance.now() - t0)})`);
 
+  // Let the launches' own load settle (up to 90 s) so the numbers are about `list`, not them.
+  for (let waited = 0; os.loadavg()[0] > 2 && waited < 90; waited += 5) {
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+  console.error(
+    `(1-minute load average while measuring: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores)`,
+  );
+
   const engine = new DockerodeEngine(resolveEndpoint());
   const core = [];
   let total = 0;
