@@ -172,6 +172,14 @@ describe('living with an agent container', () => {
     expect(push.code, push.stdout).toBe(0);
     expect(await listed()).toMatchObject({ ahead: 0, uncommitted: false });
     expect(git(fixture.repo, 'log', '-1', '--format=%s', 'claude/feat')).toBe('session work');
+    // A commit on a side branch is unpushed work too, even with HEAD back on the pushed branch.
+    const side = await exec(
+      'git checkout -q -b side && echo s > side.txt && git add side.txt && git commit -q -m side && git checkout -q claude/feat',
+    );
+    expect(side.code, side.stderr).toBe(0);
+    expect(await listed()).toMatchObject({ ahead: 1, uncommitted: false });
+    expect((await exec('git branch -q -D side')).code).toBe(0);
+    expect(await listed()).toMatchObject({ ahead: 0, uncommitted: false });
   });
 
   it('code --json gives the attached-container URI and writes the Dev Containers config under HOME', async () => {
