@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 // Must come before dockerode: it defers dockerode's rarely used heavy requires.
 import './lazy-modules.js';
@@ -25,6 +22,8 @@ import type {
   VolumeSummary,
 } from './engine.js';
 import { followBuild, followJsonStream } from './json-stream.js';
+import type { HostKeyVerdict } from './known-hosts.js';
+import { hostKeyError, sshConnectOptions } from './ssh-options.js';
 
 const UNREACHABLE_CODES = new Set([
   'ECONNREFUSED',
@@ -36,23 +35,10 @@ const UNREACHABLE_CODES = new Set([
   'ECONNRESET',
 ]);
 
-/** The first default key `ssh` would try that needs no passphrase (an encrypted one needs the agent). */
-function defaultSshKey(): Buffer | undefined {
-  // Loaded only for ssh endpoints: lazy-modules.ts keeps ssh2 off every other command.
-  const { utils } = createRequire(import.meta.url)('ssh2') as typeof import('ssh2');
-  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
-    let key: Buffer;
-    try {
-      key = readFileSync(path.join(os.homedir(), '.ssh', name));
-    } catch {
-      continue;
-    }
-    if (!(utils.parseKey(key) instanceof Error)) return key;
-  }
-  return undefined;
-}
-
-function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
+function dockerodeOptions(
+  endpoint: EngineEndpoint,
+  onHostKey: (verdict: HostKeyVerdict) => void,
+): Docker.DockerOptions {
   switch (endpoint.protocol) {
     case 'unix':
     case 'npipe':
@@ -61,16 +47,13 @@ function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
       // docker-modem builds an `ssh:host:port` URL that Node flags with DEP0170 on every run;
       // the request goes through the ssh agent, so that URL is never used: keep stderr clean.
       process.noDeprecation = true;
-      const agent = process.env.SSH_AUTH_SOCK;
-      const privateKey = defaultSshKey();
+      // docker-modem asks the agent only when DOCKER_HOST is ssh://, never reads ~/.ssh keys and
+      // never checks the host key: ssh-options.ts does what `ssh` would.
       return {
         protocol: 'ssh',
         host: endpoint.host!,
         port: endpoint.port!,
-        // ssh2 has no default user; `ssh` (which the docker CLI runs) uses the local one.
-        username: endpoint.username ?? os.userInfo().username,
-        // docker-modem asks the agent only when DOCKER_HOST is ssh:// and never reads ~/.ssh keys.
-        sshOptions: { ...(agent ? { agent } : {}), ...(privateKey ? { privateKey } : {}) },
+        ...sshConnectOptions(endpoint, onHostKey),
       };
     }
     case 'tcp': {
@@ -109,10 +92,18 @@ function statusOf(error: unknown): number | undefined {
 export class DockerodeEngine implements Engine {
   readonly endpoint: EngineEndpoint;
   readonly #docker: Docker;
+  /** The last ssh host key verdict, so a refused key is reported as such, not as a vague error. */
+  #hostKey: HostKeyVerdict | undefined;
 
   constructor(endpoint: EngineEndpoint, docker?: Docker) {
     this.endpoint = endpoint;
-    this.#docker = docker ?? new Docker(dockerodeOptions(endpoint));
+    this.#docker =
+      docker ??
+      new Docker(
+        dockerodeOptions(endpoint, (verdict) => {
+          this.#hostKey = verdict;
+        }),
+      );
   }
 
   /** Maps transport failures to ENGINE_UNREACHABLE and engine errors to ENGINE_ERROR with its message. */
@@ -126,6 +117,9 @@ export class DockerodeEngine implements Engine {
 
   mapError(what: string, error: unknown): LaunchError {
     if (error instanceof LaunchError) return error;
+    if (this.#hostKey !== undefined && this.#hostKey !== 'known') {
+      return hostKeyError(this.endpoint, this.#hostKey, error);
+    }
     const e = error as HttpError;
     if (e?.code && UNREACHABLE_CODES.has(e.code)) {
       return new LaunchError(

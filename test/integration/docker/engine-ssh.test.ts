@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hostEnvironment, resolveEndpoint } from '../../../src/docker/connect.js';
 import { DockerodeEngine } from '../../../src/docker/dockerode-engine.js';
 
@@ -16,6 +16,8 @@ const localUser = os.userInfo().username;
 let server: InstanceType<typeof Server>;
 let port: number;
 let home: string;
+let hostKeyLine: string;
+const knownHosts = (text: string) => writeFileSync(path.join(home, '.ssh', 'known_hosts'), text);
 const commands: string[] = [];
 const saved = { HOME: process.env.HOME, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
 
@@ -61,7 +63,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as net.AddressInfo).port;
+  const publicHostKey = utils.parseKey(hostKey.public);
+  if (publicHostKey instanceof Error) throw publicHostKey;
+  hostKeyLine = `[127.0.0.1]:${port} ${publicHostKey.type} ${publicHostKey.getPublicSSH().toString('base64')}`;
 });
+
+beforeEach(() => knownHosts(`# accepted before\n${hostKeyLine}\n`));
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
@@ -87,6 +94,35 @@ describe('DockerodeEngine over ssh://', () => {
       timeoutMs: 20_000,
     });
     expect(info.version).toMatch(/\S/);
+  });
+
+  it('refuses a host whose key is not in known_hosts, and says how to add it', async () => {
+    knownHosts('');
+    const engine = new DockerodeEngine(endpointFor(`ssh://tester@127.0.0.1:${port}`));
+    const error = await engine.info({ timeoutMs: 20_000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'ENGINE_UNREACHABLE',
+      message: `the ssh host key of [127.0.0.1]:${port} is not in ~/.ssh/known_hosts`,
+      hint: `connect once with \`ssh -p ${port} tester@127.0.0.1\`, check and accept the key, then retry`,
+    });
+  });
+
+  it('refuses a host whose key changed: the connection may be intercepted', async () => {
+    const other = utils.parseKey(utils.generateKeyPairSync('ed25519').public);
+    if (other instanceof Error) throw other;
+    knownHosts(`[127.0.0.1]:${port} ${other.type} ${other.getPublicSSH().toString('base64')}\n`);
+    const ran = commands.length;
+    const engine = new DockerodeEngine(endpointFor(`ssh://tester@127.0.0.1:${port}`));
+    const error = await engine.info({ timeoutMs: 20_000 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'ENGINE_UNREACHABLE',
+      message: expect.stringMatching(
+        /does not match ~\/\.ssh\/known_hosts: the connection may be intercepted/,
+      ),
+      hint: expect.stringContaining(`ssh-keygen -R '[127.0.0.1]:${port}'`),
+    });
+    // Refused before logging in: nothing ran on the host.
+    expect(commands.length).toBe(ran);
   });
 
   it('a user the host refuses fails the call with the ssh error, not a hang', async () => {
