@@ -1,34 +1,21 @@
-import { existsSync } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
-import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { getAgent } from '../agents/registry.js';
-import type { AgentDescriptor, AuthLocation } from '../agents/types.js';
+import type { AgentDescriptor } from '../agents/types.js';
 import type { ProgressFn } from '../cli/progress.js';
-import { cacheDir, defaultSecretsFile, type HostFacts } from '../config/paths.js';
-import type { ContainerDetails, Engine } from '../docker/engine.js';
+import type { HostFacts } from '../config/paths.js';
+import type { Engine } from '../docker/engine.js';
 import { Labels, managedLabels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
-import { cloneOrFetch, parseRemoteSource } from '../git/clone.js';
-import { type RepoFacts, readRepo } from '../git/repo.js';
 import { formatBytes } from '../util/format.js';
 import { OwnedTar } from '../workspace/tar.js';
 import { addWorkspace } from '../workspace/workspace.js';
 import { readContainerFile } from './container-files.js';
 import { addHome, type HomeFileTransform, remapAgentUser } from './home.js';
+import { claimName } from './launch/claim.js';
+import { CreatedObjects } from './launch/created.js';
+import { ensurePushDirs, existingAuth, findSecretsFile, resolveSource } from './launch/host-facts.js';
 import { shortId } from './names.js';
-import {
-  DEFAULT_UID,
-  HOME,
-  HOST_GIT_MOUNT,
-  type LaunchOptions,
-  type LaunchPlan,
-  PUSH_WRITES,
-  planLaunch,
-  WORKSPACE,
-} from './plan.js';
-import { checkSession, describeLoss, isSafeToRemove } from './sessions/remove.js';
-import { SESSION_FILTER, toSession } from './sessions/resolve.js';
+import { DEFAULT_UID, HOME, HOST_GIT_MOUNT, type LaunchOptions, planLaunch, WORKSPACE } from './plan.js';
 
 export interface LaunchDeps {
   engine: Engine;
@@ -101,7 +88,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   };
 
   const agent = getAgent(options.agent);
-  const { repo, source } = await resolveSource(options.source, deps, progress);
+  const { repo, source } = await resolveSource(options.source, deps.host, progress);
   const secretsFile = await findSecretsFile(options.secretsFile, deps.host);
   const authFound = options.auth === 'none' ? [] : await existingAuth(agent.authLocations(deps.host));
   const plan = planLaunch({
@@ -243,149 +230,4 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
     copied: { files: tar.stats.files, bytes: tar.stats.bytes, skipped: tar.stats.skipped },
     warnings,
   };
-}
-
-/** Tracks what this launch made; disposal removes it unless the launch succeeded. */
-class CreatedObjects implements AsyncDisposable {
-  container: string | undefined;
-  volume: string | undefined;
-  #kept = false;
-  readonly #engine: Engine;
-
-  constructor(engine: Engine) {
-    this.#engine = engine;
-  }
-
-  keep(): void {
-    this.#kept = true;
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (this.#kept) return;
-    if (this.container)
-      await this.#engine.removeContainer(this.container, { force: true }).catch(() => undefined);
-    if (this.volume) await this.#engine.removeVolume(this.volume).catch(() => undefined);
-  }
-}
-
-async function resolveSource(
-  value: string,
-  deps: LaunchDeps,
-  progress: ProgressFn,
-): Promise<{ repo: RepoFacts; source: { kind: 'local' | 'url'; value: string } }> {
-  const remote = parseRemoteSource(value, (p) => existsSync(p));
-  if (remote) {
-    progress({ step: 'source', message: `fetching ${remote.url}`, state: 'start' });
-    const dir = await cloneOrFetch(remote, cacheDir(deps.host));
-    progress({ step: 'source', message: `fetched ${remote.url}`, state: 'done' });
-    const repo = await readRepo(dir);
-    return {
-      repo: { ...repo, name: remote.name, originUrl: remote.url },
-      source: { kind: 'url', value: remote.url },
-    };
-  }
-  const absolute = path.resolve(value);
-  const info = await stat(absolute).catch(() => undefined);
-  if (!info) {
-    throw new LaunchError('SOURCE_NOT_FOUND', `no such folder: ${value}`, {
-      hint: 'pass a folder inside a git work tree, or a repository URL (https://…, git@host:owner/repo, owner/repo)',
-    });
-  }
-  if (!info.isDirectory()) {
-    throw new LaunchError('SOURCE_NOT_FOUND', `not a folder: ${value}`, {
-      hint: 'pass the repository folder',
-    });
-  }
-  return { repo: await readRepo(absolute), source: { kind: 'local', value: absolute } };
-}
-
-async function findSecretsFile(given: string | undefined, host: HostFacts): Promise<string | undefined> {
-  if (given !== undefined) {
-    const file = path.resolve(given);
-    try {
-      await access(file);
-    } catch {
-      throw new LaunchError('FILE_NOT_FOUND', `secrets file not found: ${given}`, {
-        hint: '`launch-agent init` creates one with mode 0600; lines are KEY=VALUE',
-      });
-    }
-    return file;
-  }
-  const file = defaultSecretsFile(host);
-  return existsSync(file) ? file : undefined;
-}
-
-async function existingAuth(locations: AuthLocation[]): Promise<AuthLocation[]> {
-  const found = await Promise.all(
-    locations.map(async (location) => {
-      const info = await stat(location.hostPath).catch(() => undefined);
-      const ok = info && (location.kind === 'dir' ? info.isDirectory() : info.isFile());
-      return ok ? location : undefined;
-    }),
-  );
-  return found.filter((l): l is AuthLocation => l !== undefined);
-}
-
-/** Each writable part of the host git dir needs a folder to mount; a repo without commits may lack `logs`. */
-async function ensurePushDirs(repo: RepoFacts): Promise<void> {
-  const { mkdir, chown } = await import('node:fs/promises');
-  for (const dir of PUSH_WRITES) {
-    const full = path.join(repo.commonDir, dir);
-    if (existsSync(full)) continue;
-    await mkdir(full);
-    await chown(full, repo.owner.uid, repo.owner.gid).catch(() => undefined);
-  }
-}
-
-async function claimName(engine: Engine, plan: LaunchPlan, replace: boolean): Promise<void> {
-  const existing = await engine.inspectContainer(plan.name);
-  if (existing) {
-    if (!replace) {
-      throw new LaunchError(
-        'NAME_IN_USE',
-        `a container named ${plan.name} already exists (${existing.state})`,
-        {
-          hint: `open it with \`launch-agent shell ${plan.name}\`, pick another feature with -b, or pass --replace to remove it and start afresh`,
-        },
-      );
-    }
-    await replaceContainer(engine, existing);
-  }
-  // A workspace volume without its container (say, removed with plain `docker rm`) may hold
-  // work: never reuse or delete it silently.
-  const volume = await engine.inspectVolume(plan.volume);
-  if (volume) {
-    throw new LaunchError(
-      'NAME_IN_USE',
-      `the workspace volume ${plan.volume} already exists without its container`,
-      {
-        hint: `copy out what you need, then \`docker volume rm ${plan.volume}\`; or pick another feature with -b`,
-      },
-    );
-  }
-}
-
-/** --replace removes the old container and workspace, unless that would lose work. */
-async function replaceContainer(engine: Engine, existing: ContainerDetails): Promise<void> {
-  if (existing.labels[Labels.managed] !== 'true') {
-    throw new LaunchError(
-      'NAME_IN_USE',
-      `the container ${existing.name} was not made by launch-agent; --replace leaves it alone`,
-      {
-        hint: 'choose another name with --name or -b',
-      },
-    );
-  }
-  const [summary] = (await engine.listContainers({ all: true, labels: SESSION_FILTER })).filter(
-    (c) => c.id === existing.id,
-  );
-  const checked = summary ? await checkSession(engine, toSession(summary)) : undefined;
-  if (!checked || !isSafeToRemove(checked)) {
-    throw new LaunchError('UNPUSHED_WORK', `--replace would lose work in ${existing.name}`, {
-      hint: `${checked ? `${describeLoss(checked)}\n` : ''}push it first (\`launch-agent exec ${existing.name} -- git push\`), or remove it knowingly: launch-agent rm --force ${existing.name}`,
-    });
-  }
-  await engine.removeContainer(existing.id, { force: true });
-  const volume = existing.labels[Labels.volume];
-  if (volume) await engine.removeVolume(volume);
 }

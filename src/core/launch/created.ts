@@ -1,0 +1,24 @@
+import type { Engine } from '../../docker/engine.js';
+
+/** Tracks what this launch made; disposal removes it unless the launch succeeded. */
+export class CreatedObjects implements AsyncDisposable {
+  container: string | undefined;
+  volume: string | undefined;
+  #kept = false;
+  readonly #engine: Engine;
+
+  constructor(engine: Engine) {
+    this.#engine = engine;
+  }
+
+  keep(): void {
+    this.#kept = true;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#kept) return;
+    if (this.container)
+      await this.#engine.removeContainer(this.container, { force: true }).catch(() => undefined);
+    if (this.volume) await this.#engine.removeVolume(this.volume).catch(() => undefined);
+  }
+}

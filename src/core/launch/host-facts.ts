@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { access, chown, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { AuthLocation } from '../../agents/types.js';
+import type { ProgressFn } from '../../cli/progress.js';
+import { cacheDir, defaultSecretsFile, type HostFacts } from '../../config/paths.js';
+import { LaunchError } from '../../errors.js';
+import { cloneOrFetch, parseRemoteSource } from '../../git/clone.js';
+import { type RepoFacts, readRepo } from '../../git/repo.js';
+import { PUSH_WRITES } from '../plan.js';
+
+// What the launch reads from the host before it plans: the repo, the secrets file, the logins.
+
+export async function resolveSource(
+  value: string,
+  host: HostFacts,
+  progress: ProgressFn,
+): Promise<{ repo: RepoFacts; source: { kind: 'local' | 'url'; value: string } }> {
+  const remote = parseRemoteSource(value, (p) => existsSync(p));
+  if (remote) {
+    progress({ step: 'source', message: `fetching ${remote.url}`, state: 'start' });
+    const dir = await cloneOrFetch(remote, cacheDir(host));
+    progress({ step: 'source', message: `fetched ${remote.url}`, state: 'done' });
+    const repo = await readRepo(dir);
+    return {
+      repo: { ...repo, name: remote.name, originUrl: remote.url },
+      source: { kind: 'url', value: remote.url },
+    };
+  }
+  const absolute = path.resolve(value);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) {
+    throw new LaunchError('SOURCE_NOT_FOUND', `no such folder: ${value}`, {
+      hint: 'pass a folder inside a git work tree, or a repository URL (https://…, git@host:owner/repo, owner/repo)',
+    });
+  }
+  if (!info.isDirectory()) {
+    throw new LaunchError('SOURCE_NOT_FOUND', `not a folder: ${value}`, {
+      hint: 'pass the repository folder',
+    });
+  }
+  return { repo: await readRepo(absolute), source: { kind: 'local', value: absolute } };
+}
+
+export async function findSecretsFile(
+  given: string | undefined,
+  host: HostFacts,
+): Promise<string | undefined> {
+  if (given !== undefined) {
+    const file = path.resolve(given);
+    try {
+      await access(file);
+    } catch {
+      throw new LaunchError('FILE_NOT_FOUND', `secrets file not found: ${given}`, {
+        hint: '`launch-agent init` creates one with mode 0600; lines are KEY=VALUE',
+      });
+    }
+    return file;
+  }
+  const file = defaultSecretsFile(host);
+  return existsSync(file) ? file : undefined;
+}
+
+export async function existingAuth(locations: AuthLocation[]): Promise<AuthLocation[]> {
+  const found = await Promise.all(
+    locations.map(async (location) => {
+      const info = await stat(location.hostPath).catch(() => undefined);
+      const ok = info && (location.kind === 'dir' ? info.isDirectory() : info.isFile());
+      return ok ? location : undefined;
+    }),
+  );
+  return found.filter((l): l is AuthLocation => l !== undefined);
+}
+
+/** Each writable part of the host git dir needs a folder to mount; a repo without commits may lack `logs`. */
+export async function ensurePushDirs(repo: RepoFacts): Promise<void> {
+  for (const dir of PUSH_WRITES) {
+    const full = path.join(repo.commonDir, dir);
+    if (existsSync(full)) continue;
+    await mkdir(full);
+    await chown(full, repo.owner.uid, repo.owner.gid).catch(() => undefined);
+  }
+}
