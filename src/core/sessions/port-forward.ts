@@ -113,7 +113,8 @@ async function relay(engine: Engine, id: string, port: number, socket: net.Socke
     stderr: errors,
   });
   socket.end();
-  return exitCode === 0
-    ? ''
-    : `connection to port ${port} in the container failed: ${stderr.trim() || `exit ${exitCode}`}`;
+  if (exitCode === 0) return '';
+  if (exitCode === 126 || exitCode === 127)
+    return 'the relay needs `node` in the container, and this image has none';
+  return `connection to port ${port} in the container failed: ${stderr.trim() || `exit ${exitCode}`}`;
 }
