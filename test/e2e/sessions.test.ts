@@ -323,6 +323,26 @@ describe('living with an agent container', () => {
       }
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       expect(code).toBe(0);
+
+      // Nothing listening inside: the connection is closed and the forwarder says why, and goes on.
+      const idle = spawn(process.execPath, [binPath, 'port', isolated, '18766', '0', '--json'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let idleErr = '';
+      idle.stderr.on('data', (d: Buffer) => {
+        idleErr += d.toString();
+      });
+      try {
+        const forward = await firstJson<{ url: string }>(idle);
+        await expect(fetchText(forward.url)).rejects.toThrow();
+        for (let i = 0; i < 40 && !idleErr.includes('ECONNREFUSED'); i++)
+          await new Promise((r) => setTimeout(r, 100));
+        expect(idleErr).toContain('ECONNREFUSED');
+        expect(idle.exitCode).toBeNull();
+      } finally {
+        idle.kill('SIGINT');
+      }
     } finally {
       removeContainer(isolated);
     }
