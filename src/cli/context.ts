@@ -45,8 +45,8 @@ export class CliContext {
     return this.#engine;
   }
 
-  progress(): Progress {
-    return new Progress(this.logger);
+  progress(): Promise<Progress> {
+    return Progress.create(this.logger);
   }
 
   /** stdout is the contract: one JSON document with `--json`, else the human text. */

@@ -1,4 +1,4 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { Logger } from './logger.js';
 
 /** Progress callback the core accepts; it never knows about spinners. */
@@ -22,13 +22,20 @@ export class Progress implements Disposable {
   #step: string | undefined;
   #started = 0;
 
-  constructor(logger: Logger, options: { interactive?: boolean } = {}) {
-    this.#logger = logger;
+  /** ora is loaded only when a spinner will show: it costs ~100 ms of start-up otherwise. */
+  static async create(logger: Logger, options: { interactive?: boolean } = {}): Promise<Progress> {
     // A terminal that reports no width (some pseudo-terminals) makes spinners redraw endlessly.
     const interactive =
       options.interactive ??
       (Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0 && !logger.json);
-    this.#spinner = interactive ? ora({ stream: process.stderr, discardStdin: false }) : undefined;
+    if (!interactive) return new Progress(logger, undefined);
+    const { default: ora } = await import('ora');
+    return new Progress(logger, ora({ stream: process.stderr, discardStdin: false }));
+  }
+
+  private constructor(logger: Logger, spinner: Ora | undefined) {
+    this.#logger = logger;
+    this.#spinner = spinner;
   }
 
   readonly report: ProgressFn = (event) => {

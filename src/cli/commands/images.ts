@@ -56,7 +56,7 @@ export function registerImages(program: Command): void {
     const versions = parseVersions(flags.agentVersion ?? []);
     const { ensureImages } = await import('../../core/images.js');
     const engine = await ctx.engine();
-    using progress = ctx.progress();
+    using progress = await ctx.progress();
     const result = await ensureImages(engine, {
       agent,
       all: !agent,

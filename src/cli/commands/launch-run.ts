@@ -61,7 +61,7 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
   process.on('SIGINT', onSigint);
   let result: LaunchResult;
   {
-    using progress = ctx.progress();
+    using progress = await ctx.progress();
     try {
       result = await launch(options, {
         engine,

@@ -78,18 +78,18 @@ describe('Logger', () => {
 });
 
 describe('Progress without a TTY', () => {
-  it('prints masked step lines only with --verbose, with timings', () => {
+  it('prints masked step lines only with --verbose, with timings', async () => {
     const { logger, text } = captured({ verbose: true });
     logger.addSecret('supersecret');
-    using progress = new Progress(logger, { interactive: false });
+    using progress = await Progress.create(logger, { interactive: false });
     progress.report({ step: 'copy', message: 'copying with supersecret', state: 'start' });
     progress.report({ step: 'copy', message: 'copied supersecret', state: 'done' });
     expect(text()).toMatch(/^debug: copy: copying with \*{8}\ndebug: copy: copied \*{8} \(\d+ ms\)\n$/);
   });
 
-  it('is silent without --verbose', () => {
+  it('is silent without --verbose', async () => {
     const { logger, text } = captured();
-    using progress = new Progress(logger, { interactive: false });
+    using progress = await Progress.create(logger, { interactive: false });
     progress.report({ step: 'copy', message: 'copying', state: 'start' });
     progress.report({ step: 'copy', message: 'copied', state: 'done' });
     expect(text()).toBe('');
