@@ -180,6 +180,14 @@ describe('living with an agent container', () => {
     expect(await listed()).toMatchObject({ ahead: 1, uncommitted: false });
     expect((await exec('git branch -q -D side')).code).toBe(0);
     expect(await listed()).toMatchObject({ ahead: 0, uncommitted: false });
+    // So is a stash, and rm says so.
+    expect((await exec('echo wip >> README.md && git stash -q && git status --porcelain')).stdout).toBe('');
+    expect(await listed()).toMatchObject({ ahead: 0, uncommitted: true });
+    const rm = await cli('rm', name);
+    expect(rm.code).toBe(5);
+    expect(rm.stderr).toMatch(/stash@\{0\}: WIP on claude\/feat/);
+    expect((await exec('git stash drop -q')).code).toBe(0);
+    expect(await listed()).toMatchObject({ ahead: 0, uncommitted: false });
   });
 
   it('code --json gives the attached-container URI and writes the Dev Containers config under HOME', async () => {

@@ -8,7 +8,7 @@ import { WORKSPACE_DIR } from './vscode.js';
 export interface WorkState {
   /** `<short sha> <subject>`, newest first: HEAD and every local branch, not yet on `local`. */
   unpushed: string[];
-  /** `git status --porcelain` lines (untracked files included, ignored files not). */
+  /** `git status --porcelain` lines (untracked files included, ignored files not), then stashes. */
   uncommitted: string[];
 }
 
@@ -26,6 +26,8 @@ export const WORK_STATE_SCRIPT = [
   'git log --no-color --no-decorate --format="%h %s" $head --branches --not --remotes=local --',
   `echo ${MARK}`,
   'git --no-optional-locks status --porcelain --no-renames',
+  // Stashed work is uncommitted work too: `stash@{0}: WIP on ...` lines.
+  'git stash list',
 ].join('\n');
 
 export function parseWorkState(stdout: string): WorkState {

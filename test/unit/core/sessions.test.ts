@@ -86,6 +86,7 @@ describe('parseWorkState', () => {
     expect(WORK_STATE_SCRIPT).toContain('--branches --not --remotes=local');
     // Never takes the index lock from the agent's own git commands.
     expect(WORK_STATE_SCRIPT).toContain('git --no-optional-locks status --porcelain');
+    expect(WORK_STATE_SCRIPT).toContain('git stash list');
   });
 });
 
