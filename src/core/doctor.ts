@@ -4,6 +4,7 @@ import { checkConfig } from './doctor/config-check.js';
 import { checkEngine, checkImages } from './doctor/engine-checks.js';
 import { checkCode, checkGit } from './doctor/host-checks.js';
 import { checkLogin } from './doctor/login-checks.js';
+import { checkMtu } from './doctor/mtu-check.js';
 import { checkSecretsFile } from './doctor/secrets-check.js';
 import type { CheckStatus, DoctorCheck, DoctorDeps } from './doctor/types.js';
 
@@ -24,7 +25,7 @@ export interface DoctorReport {
 }
 
 /**
- * Every health check, in the order a user fixes things: engine, storage, images, git, config,
+ * Every health check, in the order a user fixes things: engine, storage, MTU, images, git, config,
  * secrets, logins, VS Code. Never throws for a failed check: failures are data with a remedy.
  */
 export async function runDoctor(
@@ -39,11 +40,13 @@ export async function runDoctor(
     checkSecretsFile(deps),
     checkCode(deps),
   ]);
-  const images = engine.engine ? await checkImages(deps, engine.engine) : [];
+  const [images, mtu] = engine.engine
+    ? await Promise.all([checkImages(deps, engine.engine), checkMtu(deps, engine.engine)])
+    : [[], []];
   const logins = await Promise.all(
     (options.agents ?? agents).map((agent) => checkLogin(agent, deps, secrets)),
   );
-  const checks = [...engine.checks, ...images, git, ...config, secrets.check, ...logins, code];
+  const checks = [...engine.checks, ...mtu, ...images, git, ...config, secrets.check, ...logins, code];
   const summary: Record<CheckStatus, number> = { ok: 0, warn: 0, fail: 0 };
   for (const check of checks) summary[check.status] += 1;
   return { ok: summary.fail === 0, summary, checks };

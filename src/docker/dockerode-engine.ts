@@ -19,6 +19,7 @@ import type {
   ExecResult,
   ExecStreamOptions,
   ImageDetails,
+  NetworkDetails,
   VolumeSummary,
 } from './engine.js';
 import { followBuild, followJsonStream } from './json-stream.js';
@@ -254,6 +255,20 @@ export class DockerodeEngine implements Engine {
       await this.#docker.getImage(ref).remove();
     } catch (error) {
       if (statusOf(error) !== 404) throw this.mapError(`remove image ${ref}`, error);
+    }
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkDetails | undefined> {
+    try {
+      const network = (await this.#docker.getNetwork(name).inspect()) as {
+        Name: string;
+        Driver: string;
+        Options?: Record<string, string> | null;
+      };
+      return { name: network.Name, driver: network.Driver, options: network.Options ?? {} };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw this.mapError(`inspect network ${name}`, error);
     }
   }
 

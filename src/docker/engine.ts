@@ -47,6 +47,8 @@ export interface Engine {
   ): Promise<void>;
   stats(id: string): Promise<ContainerStats>;
   resizeContainerTty?(id: string, size: TtySize): Promise<void>;
+  /** A network's driver and options (e.g. the bridge's `com.docker.network.driver.mtu`). */
+  inspectNetwork?(name: string): Promise<NetworkDetails | undefined>;
 }
 
 export interface EngineInfo {
@@ -81,6 +83,12 @@ export type BuildEvent =
   | { type: 'step'; text: string }
   | { type: 'output'; text: string }
   | { type: 'id'; id: string };
+
+export interface NetworkDetails {
+  name: string;
+  driver: string;
+  options: Record<string, string>;
+}
 
 export interface VolumeSummary {
   name: string;

@@ -70,6 +70,16 @@ describe('launch-agent doctor', () => {
     expect(engine.detail).toContain(String(engine.facts?.endpoint));
     expect(check(report, 'storage-driver').facts?.storageDriver).toMatch(/\S/);
 
+    // The bridge MTU as the engine reports it, judged against the host link.
+    const options = JSON.parse(
+      execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{json .Options}}'], {
+        encoding: 'utf8',
+      }),
+    ) as Record<string, string>;
+    const mtu = check(report, 'network-mtu');
+    expect(mtu.facts?.bridgeMtu).toBe(Number(options['com.docker.network.driver.mtu'] ?? 1500));
+    expect(mtu.status).toBe(Number(mtu.facts?.bridgeMtu) <= Number(mtu.facts?.hostMtu) ? 'ok' : 'warn');
+
     // One check per image of the chain; an image said to be present is really there.
     const images = report.checks.filter((c) => c.name.startsWith('image.'));
     const repos = ['launch-agent/base', 'launch-agent/agents', ...agents.map((a) => a.image)];

@@ -17,6 +17,7 @@ export function hostDoctorDeps(
     readFile: (file) => readFile(file, 'utf8'),
     run,
     images: imageStates,
+    hostMtu,
     userConfig: async () => {
       const { loadMcpConfig } = await import('../../mcp/index.js');
       const config = await loadMcpConfig({ host });
@@ -62,4 +63,17 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
       ...(detail ? { detail } : {}),
     };
   });
+}
+
+/** The default route's interface from /proc (no iproute2 needed) and its MTU. */
+async function hostMtu(): Promise<{ iface: string; mtu: number } | undefined> {
+  try {
+    const routes = (await readFile('/proc/net/route', 'utf8')).split('\n').slice(1);
+    const iface = routes.map((line) => line.trim().split(/\s+/)).find((cols) => cols[1] === '00000000')?.[0];
+    if (!iface) return undefined;
+    const mtu = Number((await readFile(`/sys/class/net/${iface}/mtu`, 'utf8')).trim());
+    return Number.isFinite(mtu) && mtu > 0 ? { iface, mtu } : undefined;
+  } catch {
+    return undefined;
+  }
 }

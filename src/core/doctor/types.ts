@@ -40,6 +40,8 @@ export interface DoctorDeps {
   images?: (engine: Engine) => Promise<ImageState[]>;
   /** The user's config.toml: files read, MCP server names, warnings; throws CONFIG_INVALID. Left out: no check. */
   userConfig?: () => Promise<{ files: string[]; servers: string[]; warnings: string[] }>;
+  /** The default-route interface and its MTU (Linux); left out or undefined: no MTU check. */
+  hostMtu?: () => Promise<{ iface: string; mtu: number } | undefined>;
   /** How long the engine may take to answer (default 15 s). */
   engineTimeoutMs?: number;
   /** `--secrets FILE`; defaults to the user's secrets file. */

@@ -659,3 +659,55 @@ describe('config check', () => {
     expect(names.indexOf('config')).toBe(names.indexOf('git') + 1);
   });
 });
+
+describe('network MTU check', () => {
+  const bridgeEngine = (options: Record<string, string>, endpoint: EngineEndpoint = socket): Engine => {
+    const engine: Pick<Engine, 'endpoint' | 'info' | 'inspectNetwork'> = {
+      endpoint,
+      info: async () => dockerInfo,
+      inspectNetwork: async (name) => (name === 'bridge' ? { name, driver: 'bridge', options } : undefined),
+    };
+    return engine as Engine;
+  };
+  const withMtu = (engine: Engine, platform: NodeJS.Platform = 'linux') => ({
+    ...fakeDeps({ engine, platform }),
+    hostMtu: async () => ({ iface: 'eth0', mtu: 1400 }),
+  });
+
+  it('warns when the bridge (default 1500) is larger than the host link', async () => {
+    const report = await runDoctor(withMtu(bridgeEngine({})));
+    expect(byName(report.checks, 'network-mtu')).toMatchObject({
+      status: 'warn',
+      detail: expect.stringMatching(/bridge MTU 1500 exceeds eth0's 1400/),
+      remedy: 'set "mtu": 1400 in /etc/docker/daemon.json and restart the engine',
+      facts: { bridgeMtu: 1500, hostInterface: 'eth0', hostMtu: 1400 },
+    });
+    expect(report.checks.map((c) => c.name).slice(0, 3)).toEqual(['engine', 'storage-driver', 'network-mtu']);
+  });
+
+  it('passes when the engine was configured with the link MTU', async () => {
+    const report = await runDoctor(withMtu(bridgeEngine({ 'com.docker.network.driver.mtu': '1400' })));
+    expect(byName(report.checks, 'network-mtu')).toMatchObject({
+      status: 'ok',
+      detail: 'bridge 1400 <= eth0 1400',
+    });
+  });
+
+  it('is left out off Linux, for remote engines, and without a way to ask', async () => {
+    const remote: EngineEndpoint = {
+      url: 'tcp://h:2375',
+      protocol: 'tcp',
+      host: 'h',
+      port: 2375,
+      source: 'DOCKER_HOST',
+    };
+    for (const deps of [
+      withMtu(bridgeEngine({}), 'darwin'),
+      withMtu(bridgeEngine({}, remote)),
+      withMtu(fakeEngine(dockerInfo)),
+      fakeDeps({ engine: bridgeEngine({}) }),
+    ]) {
+      expect((await runDoctor(deps)).checks.map((c) => c.name)).not.toContain('network-mtu');
+    }
+  });
+});
