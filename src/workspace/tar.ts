@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { createReadStream, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
@@ -70,24 +69,12 @@ export class OwnedTar {
   /**
    * Copies host paths as they are, in order: symlinks stay symlinks (never their targets), modes
    * kept, directories walked. Unreadable files are recorded in `stats.skipped`, not fatal.
-   * Reads run ahead of the writer (a bounded window): per-file I/O waits dominate otherwise.
    */
   async hostPaths(
     items: Array<[name: string, hostFile: string]>,
     options: HostPathOptions = {},
   ): Promise<void> {
-    const loads: Array<Promise<Loaded> | undefined> = [];
-    let started = 0;
-    for (let i = 0; i < items.length; i += 1) {
-      while (started < items.length && started < i + READ_AHEAD) {
-        const [name, hostFile] = items[started]!;
-        loads[started] = load(name, hostFile);
-        started += 1;
-      }
-      const loaded = await loads[i]!;
-      loads[i] = undefined;
-      await this.#emit(loaded, options);
-    }
+    for (const [name, hostFile] of items) await this.#emit(load(name, hostFile), options);
   }
 
   async #emit(loaded: Loaded, options: HostPathOptions): Promise<void> {
@@ -133,7 +120,7 @@ export class OwnedTar {
   async #bigFile(name: string, hostFile: string, size: number, mode: number): Promise<void> {
     let source: ReturnType<typeof createReadStream>;
     try {
-      source = createReadStream(hostFile);
+      source = createReadStream(hostFile, { highWaterMark: 1024 * 1024 });
       await new Promise<void>((resolve, reject) => {
         source.once('open', () => resolve());
         source.once('error', reject);
@@ -175,8 +162,6 @@ export interface HostPathOptions {
   skip?: (name: string) => boolean;
 }
 
-const READ_AHEAD = 32;
-
 type Loaded = { name: string; hostFile: string } & (
   | { kind: 'gone' | 'unreadable' | 'other' }
   | { kind: 'symlink'; target: string }
@@ -184,16 +169,20 @@ type Loaded = { name: string; hostFile: string } & (
   | { kind: 'file'; mode: number; size: number; content?: Buffer }
 );
 
-async function load(name: string, hostFile: string): Promise<Loaded> {
+/**
+ * Synchronous on purpose: the files were just listed by git, so they are in the page cache, and
+ * four thread-pool round trips per small file (lstat, open, read, close) cost more than the read.
+ */
+function load(name: string, hostFile: string): Loaded {
   const at = { name, hostFile };
   try {
-    const info = await lstat(hostFile);
+    const info = lstatSync(hostFile);
     const mode = info.mode & 0o7777;
-    if (info.isSymbolicLink()) return { ...at, kind: 'symlink', target: await readlink(hostFile) };
-    if (info.isDirectory()) return { ...at, kind: 'dir', mode, children: await readdir(hostFile) };
+    if (info.isSymbolicLink()) return { ...at, kind: 'symlink', target: readlinkSync(hostFile) };
+    if (info.isDirectory()) return { ...at, kind: 'dir', mode, children: readdirSync(hostFile) };
     if (!info.isFile()) return { ...at, kind: 'other' };
     if (info.size > SMALL_FILE) return { ...at, kind: 'file', mode, size: info.size };
-    return { ...at, kind: 'file', mode, size: info.size, content: await readFile(hostFile) };
+    return { ...at, kind: 'file', mode, size: info.size, content: readFileSync(hostFile) };
   } catch (error) {
     return { ...at, kind: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable' };
   }
