@@ -25,6 +25,18 @@ export function maskSecrets(text: string): string {
   return out;
 }
 
+/** A copy of a JSON-able value with every string masked; keys and structure stay as they are. */
+export function maskJson(value: unknown): unknown {
+  if (typeof value === 'string') return maskSecrets(value);
+  if (Array.isArray(value)) return value.map(maskJson);
+  const toJSON = (value as { toJSON?: unknown } | null)?.toJSON;
+  if (typeof toJSON === 'function') return maskJson(toJSON.call(value));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskJson(item)]));
+  }
+  return value;
+}
+
 /** For tests: forget every registered secret. */
 export function forgetSecrets(): void {
   secrets.clear();

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode, isLaunchError, messageOf } from '../errors.js';
 import { registerCommands } from './commands/index.js';
-import { maskSecrets } from './logger.js';
+import { maskJson, maskSecrets } from './logger.js';
 
 export function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -50,15 +50,20 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
     // stderr has commander's message; with --json, stdout still gets its one document.
     if (options.json) {
       const message = error.message.replace(/^error: /, '');
-      out(`${JSON.stringify({ error: { code: 'USAGE', message, hint: null } }, null, 2)}\n`);
+      outJson({ error: { code: 'USAGE', message, hint: null } });
     }
     return ExitCode.usage;
   }
   if (isLaunchError(error)) {
     if (options.json && !error.reported) {
-      out(
-        `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(error.details ?? {}) } }, null, 2)}\n`,
-      );
+      outJson({
+        error: {
+          code: error.code,
+          message: error.message,
+          hint: error.hint ?? null,
+          ...(error.details ?? {}),
+        },
+      });
     }
     err(`error: ${error.message}\n`);
     if (error.hint) err(`hint: ${error.hint}\n`);
@@ -66,7 +71,7 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
     return error.exitCode;
   }
   if (options.json) {
-    out(`${JSON.stringify({ error: { code: 'INTERNAL', message: messageOf(error) } }, null, 2)}\n`);
+    outJson({ error: { code: 'INTERNAL', message: messageOf(error) } });
   }
   err(`error: internal error: ${messageOf(error)}\n`);
   if (options.verbose) err(`${stackOf(error)}\n`);
@@ -74,9 +79,10 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
   return ExitCode.failure;
 }
 
-/** Every byte of error output is masked: a message may quote a command line or an engine error. */
-const out = (text: string) => process.stdout.write(maskSecrets(text));
+/** All error output is masked: a message may quote a command line or an engine error. */
 const err = (text: string) => process.stderr.write(maskSecrets(text));
+/** Masked value by value, so the document stays valid JSON. */
+const outJson = (doc: unknown) => process.stdout.write(`${JSON.stringify(maskJson(doc), null, 2)}\n`);
 
 function stackOf(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -42,7 +42,8 @@ describe('launch-agent basics', () => {
       mkdirSync(path.join(home, '.config', 'launch-agent'), { recursive: true });
       writeFileSync(
         path.join(home, '.config', 'launch-agent', 'secrets.env'),
-        `export CLAUDE_CODE_OAUTH_TOKEN="${fromFile}"\n`,
+        // A short setting is not a token: masking `agent` would garble the message below.
+        `export CLAUDE_CODE_OAUTH_TOKEN="${fromFile}"\nMODE=agent\n`,
         {
           mode: 0o600,
         },

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { forgetSecrets, Logger, maskSecrets, registerSecret } from '../../../src/cli/logger.js';
+import { forgetSecrets, Logger, maskJson, maskSecrets, registerSecret } from '../../../src/cli/logger.js';
 import { Progress } from '../../../src/cli/progress.js';
 
 function captured(options: { verbose?: boolean; json?: boolean } = {}) {
@@ -46,6 +46,18 @@ describe('Logger', () => {
     logger.addSecret('abcd');
     logger.addSecret('abcdefgh');
     expect(logger.mask('x abcdefgh y abcd z')).toBe('x ******** y ******** z');
+  });
+
+  it('masks JSON value by value, so the document stays valid', () => {
+    registerSecret('tok-123456');
+    const doc = {
+      error: { message: 'bad tok-123456', flags: ['x', 'tok-123456'], count: 3, ok: true, none: null },
+      when: new Date(0),
+    };
+    expect(JSON.parse(JSON.stringify(maskJson(doc)))).toEqual({
+      error: { message: 'bad ********', flags: ['x', '********'], count: 3, ok: true, none: null },
+      when: '1970-01-01T00:00:00.000Z',
+    });
   });
 
   it('treats secrets as text, not patterns', () => {
