@@ -15,6 +15,17 @@ const GOOD_DRIVERS = new Set([
 ]);
 const DEPRECATED_DRIVERS = new Set(['aufs', 'devicemapper']);
 
+const TRANSPORT_CODES = new Set([
+  'ENOENT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EACCES',
+  'EPERM',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ABORT_ERR',
+]);
+
 /** An engine that accepts but never answers must not hang doctor. */
 export const ENGINE_TIMEOUT_MS = 15_000;
 
@@ -76,8 +87,11 @@ function apiOlderThan(version: string, min: readonly [number, number]): boolean 
 function engineFailure(error: unknown, engine: Engine | undefined): DoctorCheck {
   const endpoint = engine?.endpoint;
   const launchError = isLaunchError(error) ? error : undefined;
-  const unreachable = launchError?.code === 'ENGINE_UNREACHABLE' && endpoint !== undefined;
   const cause = causeCode(launchError);
+  // Transport failures get a remedy for where the endpoint came from; others (an ssh host key)
+  // carry their own hint.
+  const unreachable =
+    launchError?.code === 'ENGINE_UNREACHABLE' && endpoint !== undefined && TRANSPORT_CODES.has(cause ?? '');
   return {
     name: 'engine',
     status: 'fail',

@@ -262,6 +262,33 @@ describe('engine check', () => {
     expect(byName(report.checks, 'engine').remedy).toMatch(remedy);
   });
 
+  it('an unreachable engine with its own reason (an ssh host key) keeps its hint', async () => {
+    const endpoint: EngineEndpoint = {
+      url: 'ssh://h',
+      protocol: 'ssh',
+      host: 'h',
+      port: 22,
+      source: 'DOCKER_HOST',
+    };
+    const error = new LaunchError(
+      'ENGINE_UNREACHABLE',
+      'the ssh host key of h is not in ~/.ssh/known_hosts',
+      {
+        hint: 'connect once with `ssh h`, check and accept the key, then retry',
+        cause: new Error('Host denied (verification failed)'),
+      },
+    );
+    const engine = byName(
+      (await runDoctor(fakeDeps({ engine: fakeEngine(error, endpoint) }))).checks,
+      'engine',
+    );
+    expect(engine).toMatchObject({
+      status: 'fail',
+      detail: 'the ssh host key of h is not in ~/.ssh/known_hosts; endpoint from DOCKER_HOST',
+      remedy: 'connect once with `ssh h`, check and accept the key, then retry',
+    });
+  });
+
   it('an endpoint that cannot even be resolved fails with the resolver hint', async () => {
     const error = new LaunchError('ENGINE_UNREACHABLE', 'docker context `nope` not found', {
       hint: 'fix DOCKER_HOST or the docker context',
