@@ -138,6 +138,7 @@ async function launchToReady(ctx, spec, repo) {
   graveyard.add(await ours(ctx, repo, `${spec.name}-warm`), repo.totalBytes);
   const times = Object.fromEntries(config.methods.map((m) => [m, []]));
   const parts = Object.fromEntries(config.methods.map((m) => [m, {}]));
+  let floorCopiedInto;
   for (let i = 1; i <= config.iterations; i++) {
     const order = rotate(config.methods, i - 1);
     for (const method of order) {
@@ -149,6 +150,7 @@ async function launchToReady(ctx, spec, repo) {
       }
       log(`${spec.name} #${i} ${METHOD_LABELS[method]}: ${(outcome.ms / 1000).toFixed(2)} s`);
       graveyard.add(outcome, method === 'devcontainer' ? 0 : repo.totalBytes);
+      if (outcome.copiedInto) floorCopiedInto = outcome.copiedInto;
     }
   }
   const stats = Object.fromEntries(Object.entries(times).map(([m, values]) => [m, summarize(values)]));
@@ -169,6 +171,7 @@ async function launchToReady(ctx, spec, repo) {
       ]),
     ),
     ratios,
+    floorCopiedInto,
   };
 }
 

@@ -195,6 +195,20 @@ export async function profileCopy(ctx, repo, log) {
     ctx.graveyard.add({ container: name, volume });
   }
   await rm(tarFile, { force: true });
+  // The same files by host `cp -a` into a fresh volume's folder and into a scratch folder: on
+  // this disk the two regions differ (see docs/benchmarks.md, "Deferred removal").
+  const volume = ctx.tracker.volume(ctx.tracker.name('hostcp'));
+  await docker(['volume', 'create', '--label', `labench.run=${ctx.tracker.prefix}`, volume]);
+  const mountpoint = (await docker(['volume', 'inspect', '-f', '{{.Mountpoint}}', volume])).stdout.trim();
+  const intoVolume = path.join(mountpoint, 'copy');
+  const intoScratch = path.join(ctx.scratch, 'hostcp');
+  await run('sync', []);
+  const toVolume = await run('cp', ['-a', repo.dir, intoVolume], { allowFailure: true });
+  await run('sync', []);
+  const toScratch = await run('cp', ['-a', repo.dir, intoScratch]);
+  result.hostCopyIntoVolume = toVolume.code === 0 ? Math.round(toVolume.ms) : null;
+  result.hostCopyIntoScratch = Math.round(toScratch.ms);
+  ctx.graveyard.add({ volume, paths: [intoScratch] }, repo.totalBytes * 2);
   return result;
 }
 

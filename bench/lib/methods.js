@@ -1,6 +1,7 @@
 // One function per way of getting a repo into a running container. Each returns the wall time
 // from its first command to "ready" (and its parts), and leaves what it made to the caller.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { docker } from './docker.js';
 import { run, waitForLine } from './proc.js';
@@ -126,19 +127,29 @@ async function devcontainer(ctx, repo, tag) {
   return { ms: result.ms, parts: { up: result.ms }, container: name, volume: undefined };
 }
 
-/** (d) The floor: an idle container with nothing copied, plus a plain host `cp -a` of the repo. */
+/**
+ * (d) The floor: an idle container with nothing copied, plus a plain host `cp -a` of the repo.
+ * The copy goes into that container's volume on the host when the engine is local (same disk
+ * region as every other method's files), else to a scratch folder on the host.
+ */
 async function floor(ctx, repo, tag) {
   const name = ctx.tracker.container(ctx.tracker.name('floor', tag));
   const volume = ctx.tracker.volume(`${name}-ws`);
   const started = await runIdle(ctx, name, volume);
-  const target = path.join(ctx.scratch, `${name}-copy`);
+  const mountpoint = (await docker(['volume', 'inspect', '-f', '{{.Mountpoint}}', volume])).stdout.trim();
+  const local = await access(mountpoint, constants.W_OK).then(
+    () => true,
+    () => false,
+  );
+  const target = local ? path.join(mountpoint, 'copy') : path.join(ctx.scratch, `${name}-copy`);
   const cp = await run('cp', ['-a', repo.dir, target]);
   return {
     ms: started.ms + cp.ms,
     parts: { run: started.ms, cp: cp.ms },
     container: name,
     volume,
-    paths: [target],
+    paths: local ? [] : [target],
+    copiedInto: local ? 'volume' : 'scratch',
   };
 }
 

@@ -129,6 +129,10 @@ function profileSection(result) {
     ['tar built in-process -> /dev/null', ms(p.tarToDevNull)],
     [`engine extracts that tar (${mb(p.tarBytes)}) into a fresh volume (docker cp -)`, ms(p.engineExtract)],
     [
+      'host cp -a into a fresh volume folder / into a scratch folder',
+      p.hostCopyIntoScratch ? `${p.hostCopyIntoVolume ?? '-'} ms / ${p.hostCopyIntoScratch} ms` : '-',
+    ],
+    [
       'docker create / docker start (CLI)',
       p.dockerCreate ? `${p.dockerCreate} ms / ${p.dockerStart} ms` : '-',
     ],
