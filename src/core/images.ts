@@ -2,13 +2,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentName } from '../agents/types.js';
 import type { ProgressFn } from '../cli/progress.js';
-import { type HostFacts, hostFacts } from '../config/paths.js';
+import { cacheDir, type HostFacts, hostFacts } from '../config/paths.js';
 import type { Engine } from '../docker/engine.js';
 import { Labels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
 import { buildLayer, ensureBaseImage, pointLatest, versionsFromLabels } from './images/build.js';
 import { contentHash, loadContexts } from './images/context.js';
 import { type LayerName, layerChain } from './images/layers.js';
+import { acquireBuildLock } from './images/lock.js';
 import { type ImageSettings, loadImageSettings } from './images/settings.js';
 import type { VersionResolver } from './images/versions.js';
 
@@ -41,6 +42,8 @@ export interface EnsureImagesOptions extends ImageOptions {
   /** Raw build output lines, for `--verbose`. */
   onOutput?: ((text: string) => void) | undefined;
   resolveVersions?: VersionResolver | undefined;
+  /** Replaces the per-user build lock file (tests); returns its release. */
+  buildLock?: (() => Promise<() => Promise<void>>) | undefined;
 }
 
 export interface EnsuredImage {
@@ -84,26 +87,44 @@ export async function ensureImages(
   // Each layer's parent by name: every per-agent image is built on agents, not on the previous agent.
   const done = new Map<LayerName, { id: string; ref: string }>();
   const images: EnsuredImage[] = [];
-
-  for (const context of contexts) {
-    const { layer } = context;
-    const parent = layer.parent ? done.get(layer.parent) : { id: baseImageId, ref: settings.baseImage };
-    if (!parent) throw new LaunchError('INTERNAL', `${layer.repo} comes before its parent ${layer.parent}`);
-    const hash = contentHash(context.files, context.args, parent.id);
-    const ref = `${layer.repo}:${hash}`;
-    const existing = options.noCache ? undefined : await engine.inspectImage(ref);
-    const image =
-      existing ?? (await buildLayer(engine, context, { parent, hash, ref }, settings.baseImage, options));
-    await pointLatest(engine, layer.repo, image.id);
-    images.push({
-      name: layer.name,
-      ref,
-      id: image.id,
-      hash,
-      built: !existing,
-      agentVersions: versionsFromLabels(image.labels),
-    });
-    done.set(layer.name, { id: image.id, ref });
+  let release: (() => Promise<void>) | undefined;
+  try {
+    for (const context of contexts) {
+      const { layer } = context;
+      const parent = layer.parent ? done.get(layer.parent) : { id: baseImageId, ref: settings.baseImage };
+      if (!parent) throw new LaunchError('INTERNAL', `${layer.repo} comes before its parent ${layer.parent}`);
+      const hash = contentHash(context.files, context.args, parent.id);
+      const ref = `${layer.repo}:${hash}`;
+      let existing = options.noCache ? undefined : await engine.inspectImage(ref);
+      if (!existing && !release) {
+        // Take the build lock only when there is something to build; then look again, since
+        // the process that held it may have just built this very layer.
+        const onWait = () =>
+          progress({
+            step: 'image-lock',
+            message: 'waiting for another image build to finish',
+            state: 'start',
+          });
+        release = options.buildLock
+          ? await options.buildLock()
+          : await acquireBuildLock(path.join(cacheDir(host), 'image-build.lock'), { onWait });
+        if (!options.noCache) existing = await engine.inspectImage(ref);
+      }
+      const image =
+        existing ?? (await buildLayer(engine, context, { parent, hash, ref }, settings.baseImage, options));
+      await pointLatest(engine, layer.repo, image.id);
+      images.push({
+        name: layer.name,
+        ref,
+        id: image.id,
+        hash,
+        built: !existing,
+        agentVersions: versionsFromLabels(image.labels),
+      });
+      done.set(layer.name, { id: image.id, ref });
+    }
+  } finally {
+    await release?.();
   }
 
   const agentImage =

@@ -59,7 +59,12 @@ const host = {
   homedir: '/nonexistent',
 };
 const resolveVersions = async (_pkg: string, spec: string) => (spec === 'latest' ? '1.0.0' : spec);
-const options = { baseImage: base, host, resolveVersions };
+let locks = 0;
+const buildLock = async () => {
+  locks++;
+  return async () => {};
+};
+const options = { baseImage: base, host, resolveVersions, buildLock };
 
 describe('ensureImages', () => {
   it('builds base, agents, then each agent FROM agents, and returns the agent image', async () => {
@@ -128,6 +133,15 @@ describe('ensureImages', () => {
       resolveVersions: resolve,
     });
     expect(asked).toEqual([]);
+  });
+
+  it('takes the build lock once when something is built, and not at all when up to date', async () => {
+    const { engine } = memoryEngine(base);
+    locks = 0;
+    await ensureImages(engine, { ...options, agent: 'claude' });
+    expect(locks).toBe(1);
+    await ensureImages(engine, { ...options, agent: 'claude' });
+    expect(locks).toBe(1);
   });
 
   it('fails with IMAGE_MISSING when the base image is absent and cannot be pulled', async () => {
