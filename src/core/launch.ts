@@ -13,7 +13,13 @@ import { readContainerFile } from './container-files.js';
 import { addHome, type HomeFileTransform, remapAgentUser } from './home.js';
 import { claimName } from './launch/claim.js';
 import { CreatedObjects } from './launch/created.js';
-import { ensurePushDirs, existingAuth, findSecretsFile, resolveSource } from './launch/host-facts.js';
+import {
+  ensurePushDirs,
+  existingAuth,
+  findSecretsFile,
+  resolveSource,
+  unreadableByAgent,
+} from './launch/host-facts.js';
 import { shortId } from './names.js';
 import { DEFAULT_UID, HOME, HOST_GIT_MOUNT, type LaunchOptions, planLaunch, WORKSPACE } from './plan.js';
 
@@ -104,6 +110,9 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
     randomId: shortId(deps.random),
   });
   if (plan.ownerWarning) warn(plan.ownerWarning);
+  if (deps.host.platform === 'linux') {
+    for (const problem of await unreadableByAgent(plan)) warn(problem);
+  }
   await ensurePushDirs(repo);
 
   // MCP config errors are input errors: found before anything is created.

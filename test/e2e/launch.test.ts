@@ -357,6 +357,21 @@ describe('launch: isolation and robustness', () => {
     expect((await import('node:fs')).readFileSync(hostFile, 'utf8')).toBe('{"refreshed":true}');
   });
 
+  it('says when the agent cannot read the secrets file (owner mismatch) and when the repo is root-owned', async () => {
+    const rootRepo = path.join(fixture.dir, 'root-owned');
+    ownerGit(fixture.dir, 'clone', '-q', fixture.repo, rootRepo);
+    execFileSync('chown', ['-R', '0:0', rootRepo]);
+    const result = await runCli([rootRepo, '-b', 'rootrepo', '--detach', '--json'], { env: cliEnv(fixture) });
+    expect(result.code, result.stderr).toBe(0);
+    const launched = parseJson<Launched & { warnings: string[]; user: string }>(result);
+    names.push(launched.name);
+    expect(launched.user).toBe('1000:1000');
+    expect(launched.warnings.join('\n')).toMatch(/owned by root: the agent runs as uid 1000/);
+    expect(launched.warnings.join('\n')).toMatch(
+      /secrets\.env belongs to uid 1234 and is not readable by the agent \(uid 1000\)/,
+    );
+  });
+
   it('two agents on one repo run side by side, isolated', async () => {
     const [a, b] = await Promise.all(
       ['claude', 'codex'].map((agent) =>

@@ -7,7 +7,7 @@ import { cacheDir, defaultSecretsFile, type HostFacts } from '../../config/paths
 import { LaunchError } from '../../errors.js';
 import { cloneOrFetch, parseRemoteSource } from '../../git/clone.js';
 import { type RepoFacts, readRepo } from '../../git/repo.js';
-import { PUSH_WRITES } from '../plan.js';
+import { type LaunchPlan, PUSH_WRITES } from '../plan.js';
 
 // What the launch reads from the host before it plans: the repo, the secrets file, the logins.
 
@@ -80,4 +80,32 @@ export async function ensurePushDirs(repo: RepoFacts): Promise<void> {
     await mkdir(full);
     await chown(full, repo.owner.uid, repo.owner.gid).catch(() => undefined);
   }
+}
+
+/**
+ * Bind-mounted files keep their host owner and mode: a secrets file or login that only another
+ * uid can read is invisible to the agent. Says which, so the user is not left guessing.
+ */
+export async function unreadableByAgent(plan: LaunchPlan): Promise<string[]> {
+  const problems: string[] = [];
+  for (const mount of plan.mounts) {
+    if (
+      mount.type !== 'bind' ||
+      !mount.target.startsWith('/run/launch-agent/') ||
+      mount.target.includes('host.git')
+    ) {
+      continue;
+    }
+    const info = await stat(mount.source).catch(() => undefined);
+    if (!info) continue;
+    const { uid, gid } = plan.user;
+    const readable =
+      (info.uid === uid && info.mode & 0o400) || (info.gid === gid && info.mode & 0o040) || info.mode & 0o004;
+    if (!readable) {
+      problems.push(
+        `${mount.source} belongs to uid ${info.uid} and is not readable by the agent (uid ${uid}): the agent will not see it; run launch-agent as that file's owner or make the repo and the file share an owner`,
+      );
+    }
+  }
+  return problems;
 }
