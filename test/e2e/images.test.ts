@@ -159,6 +159,21 @@ describe('images build --all on the local base image', () => {
     });
   }
 
+  it('copilot starts from the package unpacked in the image, not into each home', async () => {
+    const out = await docker(
+      'run',
+      '--rm',
+      '--user',
+      '4321:4321',
+      `${ns}/copilot:latest`,
+      'sh',
+      '-c',
+      'copilot --version && ls -A "$HOME/.cache" 2>/dev/null | wc -l',
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout.trim().split('\n').at(-1)).toBe('0');
+  });
+
   it('a second build builds nothing and says so', async () => {
     const again = await runCli(buildArgs(ns, '--all'), { env });
     expect(again.code, again.stderr).toBe(0);
