@@ -4,7 +4,7 @@
 // markdown tables) to bench/results/. Progress goes to stderr.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchConfig } from './lib/config.js';
@@ -67,13 +67,15 @@ async function main() {
     LAUNCH_AGENT_CONFIG_DIR: path.join(scratch, 'config'),
     LAUNCH_AGENT_BASE_IMAGE: await baseImage(),
   };
+  const app = await snapshot();
   const ctx = {
     tracker,
     graveyard,
     env,
     scratch,
+    root,
     agent: config.agent,
-    bin: path.join(root, 'bin/launch-agent.js'),
+    bin: path.join(app, 'bin/launch-agent.js'),
     devcontainerBin: path.join(root, 'node_modules/.bin/devcontainer'),
     image: undefined,
   };
@@ -93,14 +95,28 @@ async function main() {
   const repos = [];
   for (const spec of config.repos) {
     const repo = await ensureRepo(spec, config.cacheDir, log);
-    repos.push(await launchToReady(ctx, spec, repo));
+    try {
+      repos.push(await launchToReady(ctx, spec, repo));
+    } catch (error) {
+      log(`${spec.name} failed: ${error.message}`);
+      repos.push({ name: spec.name, spec, repo, error: error.message });
+    }
   }
 
-  const medium = repos.find((r) => r.name === 'medium') ?? repos[0];
-  const second = config.skip.has('second') ? null : await secondAgent(ctx, medium.repo, log);
-  const cli = config.skip.has('cli') ? null : await cliOverhead(ctx, config, log);
-  const profile = config.skip.has('profile') ? null : await profileCopy(ctx, medium.repo, log);
-  const images = config.skip.has('images') ? null : await imagesBench(env);
+  const medium = repos.find((r) => r.name === 'medium' && !r.error) ?? repos.find((r) => !r.error);
+  const section = async (name, fn) => {
+    if (config.skip.has(name)) return null;
+    try {
+      return await fn();
+    } catch (error) {
+      log(`${name} failed: ${error.message}`);
+      return { error: error.message };
+    }
+  };
+  const second = medium?.repo ? await section('second', () => secondAgent(ctx, medium.repo, log)) : null;
+  const profile = medium?.repo ? await section('profile', () => profileCopy(ctx, medium.repo, log)) : null;
+  const cli = await section('cli', () => cliOverhead(ctx, config, log));
+  const images = await section('images', () => imagesBench(ctx));
 
   const result = {
     runId,
@@ -150,6 +166,8 @@ async function launchToReady(ctx, spec, repo) {
       }
       log(`${spec.name} #${i} ${METHOD_LABELS[method]}: ${(outcome.ms / 1000).toFixed(2)} s`);
       graveyard.add(outcome, method === 'devcontainer' ? 0 : repo.totalBytes);
+      // The next method starts with this one's writes on disk, not still being written back.
+      await run('sync', []);
       if (outcome.copiedInto) floorCopiedInto = outcome.copiedInto;
     }
   }
@@ -176,13 +194,34 @@ async function launchToReady(ctx, spec, repo) {
 }
 
 /** The image numbers come from bench/images.js (the images' own bench): its lines, as printed. */
-async function imagesBench(env) {
-  const script = path.join(root, 'bench/images.js');
+async function imagesBench(ctx) {
+  const app = path.resolve(path.dirname(ctx.bin), '..');
+  const script = path.join(app, 'bench/images.js');
   if (!existsSync(script)) return { missing: 'bench/images.js is not there' };
   log('images: node bench/images.js (size, up-to-date check, per-agent rebuild)');
-  const result = await run(process.execPath, [script], { env, cwd: root, allowFailure: true });
+  const result = await run(process.execPath, [script], { env: ctx.env, cwd: app, allowFailure: true });
   if (result.code !== 0) return { failed: result.stderr.trim().split('\n').slice(-3).join(' ') };
   return { lines: result.stdout.trim().split('\n') };
+}
+
+/**
+ * A private copy of the built CLI (bin, dist, package.json, bench/images.js; images, templates
+ * and node_modules linked), so a rebuild of the work tree during a long run cannot change what
+ * is measured halfway.
+ */
+async function snapshot() {
+  const app = path.join(scratch, 'app');
+  await mkdir(path.join(app, 'bench'), { recursive: true });
+  await cp(path.join(root, 'bin'), path.join(app, 'bin'), { recursive: true });
+  await cp(path.join(root, 'dist'), path.join(app, 'dist'), { recursive: true });
+  await cp(path.join(root, 'package.json'), path.join(app, 'package.json'));
+  if (existsSync(path.join(root, 'bench/images.js'))) {
+    await cp(path.join(root, 'bench/images.js'), path.join(app, 'bench/images.js'));
+  }
+  for (const linked of ['images', 'templates', 'node_modules']) {
+    if (existsSync(path.join(root, linked))) await symlink(path.join(root, linked), path.join(app, linked));
+  }
+  return app;
 }
 
 function rotate(items, by) {

@@ -10,7 +10,7 @@ export async function machineFacts(ctx) {
   const version = JSON.parse((await docker(['version', '--format', '{{json .}}'])).stdout);
   const backing = (info.DriverStatus ?? []).find(([key]) => key === 'Backing Filesystem')?.[1];
   const text = async (command, args) => (await run(command, args, { allowFailure: true })).stdout.trim();
-  const root = path.resolve(path.dirname(ctx.bin), '..');
+  const root = ctx.root;
   const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
   return {
     nproc: os.cpus().length,

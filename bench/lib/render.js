@@ -33,7 +33,20 @@ export function renderReport(result) {
   return { text, markdown };
 }
 
-function tables(result) {
+function tables(input) {
+  const failed = [
+    ...input.repos.filter((r) => r.error).map((r) => `${r.name} repo: ${r.error}`),
+    ...['second', 'cli', 'profile', 'images']
+      .filter((k) => input[k]?.error)
+      .map((k) => `${k}: ${input[k].error}`),
+  ];
+  const result = {
+    ...input,
+    repos: input.repos.filter((r) => !r.error),
+    ...Object.fromEntries(
+      ['second', 'cli', 'profile', 'images'].map((k) => [k, input[k]?.error ? null : input[k]]),
+    ),
+  };
   const methods = Object.keys(result.repos[0]?.stats ?? {});
   const alternatives = methods.filter((m) => m !== 'ours');
   const n = result.iterations;
@@ -111,6 +124,8 @@ function tables(result) {
   }
   if (result.profile) out.push(profileSection(result));
   out.push(targetsSection(result));
+  if (failed.length > 0)
+    out.push({ title: 'Failed parts of this run', header: null, rows: failed.map((f) => [f]) });
   out.push({
     title: 'Machine',
     header: null,
