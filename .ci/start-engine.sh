@@ -7,6 +7,7 @@ set -euo pipefail
 pid_file=${ENGINE_PID_FILE:-/tmp/launch-agent-ci-dockerd.pid}
 log_file=${ENGINE_LOG_FILE:-/tmp/launch-agent-ci-dockerd.log}
 daemon_json=${ENGINE_DAEMON_JSON:-/etc/docker/daemon.json}
+policy_rc_d=${ENGINE_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 
 answers() { command -v docker >/dev/null 2>&1 && timeout 20 docker version >/dev/null 2>&1; }
 
@@ -19,10 +20,10 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; 
   echo "engine: installing docker.io"
   export DEBIAN_FRONTEND=noninteractive
   # Keep the package's scripts from starting a daemon we would not know to stop.
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod 0755 /usr/sbin/policy-rc.d
-    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  if [ ! -e "$policy_rc_d" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy_rc_d"
+    chmod 0755 "$policy_rc_d"
+    trap 'rm -f "$policy_rc_d"' EXIT
   fi
   apt-get update -qq
   apt-get install -y -qq docker.io >/dev/null

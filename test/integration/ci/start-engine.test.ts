@@ -1,5 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,6 +18,32 @@ import { repoRoot } from '../../helpers/cli.js';
 // for real (MTU, daemon.json, pid file, bounded wait, iptables fallback) without touching the
 // engine everyone else uses.
 const script = path.join(repoRoot, '.ci', 'start-engine.sh');
+const which = (tool: string) => execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+const bashPath = which('bash');
+
+/** A PATH with the basic tools and nothing Docker: a machine where docker.io is not installed. */
+function bareToolsPath(): string {
+  const tools = path.join(dir, 'tools');
+  mkdirSync(tools);
+  for (const tool of [
+    'sh',
+    'bash',
+    'awk',
+    'cat',
+    'seq',
+    'sleep',
+    'timeout',
+    'node',
+    'grep',
+    'dirname',
+    'chmod',
+  ]) {
+    symlinkSync(which(tool), path.join(tools, tool));
+  }
+  for (const tool of ['rm', 'nohup', 'tail', 'mkdir', 'touch'])
+    symlinkSync(which(tool), path.join(tools, tool));
+  return `${path.join(dir, 'bin')}:${tools}`;
+}
 
 let dir: string;
 const started: number[] = [];
@@ -38,8 +73,13 @@ function fake(name: string, body: string): void {
   chmodSync(file, 0o755);
 }
 
-function run(): { code: number; stdout: string; stderr: string; pid: number | undefined } {
-  const result = spawnSync('bash', [script], {
+function run(env: NodeJS.ProcessEnv = {}): {
+  code: number;
+  stdout: string;
+  stderr: string;
+  pid: number | undefined;
+} {
+  const result = spawnSync(bashPath, [script], {
     encoding: 'utf8',
     timeout: 60_000,
     env: {
@@ -48,6 +88,8 @@ function run(): { code: number; stdout: string; stderr: string; pid: number | un
       ENGINE_PID_FILE: path.join(dir, 'pid'),
       ENGINE_LOG_FILE: path.join(dir, 'log'),
       ENGINE_DAEMON_JSON: path.join(dir, 'etc', 'daemon.json'),
+      ENGINE_POLICY_RC_D: path.join(dir, 'policy-rc.d'),
+      ...env,
     },
   });
   const pidFile = path.join(dir, 'pid');
@@ -133,5 +175,51 @@ exit 1`,
     expect(result).toMatchObject({ code: 1, pid: undefined });
     expect(result.stderr).toContain('engine: dockerd exited; its log:');
     expect(result.stderr).toContain('failed to start daemon: some other reason');
+  });
+
+  it('installs docker.io when dockerd is missing, with services kept from starting, then starts it', () => {
+    rmSync(path.join(dir, 'bin', 'docker'));
+    const bin = path.join(dir, 'bin');
+    // apt-get "installs" the fakes; it records whether policy-rc.d held services back meanwhile.
+    fake(
+      'apt-get',
+      `echo "$*" >> "${dir}/apt.log"
+[ "$1" = install ] || exit 0
+[ -x "${dir}/policy-rc.d" ] && "${dir}/policy-rc.d"; echo "policy exit $?" >> "${dir}/apt.log"
+printf '#!/bin/sh\\n[ -f "${dir}/up" ] || exit 1\\nexit 0\\n' > "${bin}/docker"
+printf '#!/bin/sh\\ntouch "${dir}/up"\\nexec sleep 60\\n' > "${bin}/dockerd"
+chmod +x "${bin}/docker" "${bin}/dockerd"`,
+    );
+    const result = run({ PATH: bareToolsPath() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('engine: installing docker.io');
+    expect(result.stdout).toMatch(/engine: ready/);
+    expect(readFileSync(path.join(dir, 'apt.log'), 'utf8').split('\n')).toEqual([
+      'update -qq',
+      'install -y -qq docker.io',
+      'policy exit 101',
+      '',
+    ]);
+    // The temporary policy is gone once the script is done.
+    expect(existsSync(path.join(dir, 'policy-rc.d'))).toBe(false);
+    expect(result.pid).toBeGreaterThan(0);
+  });
+
+  it('leaves alone a daemon the package started itself, and an existing policy-rc.d', () => {
+    rmSync(path.join(dir, 'bin', 'docker'));
+    const bin = path.join(dir, 'bin');
+    writeFileSync(path.join(dir, 'policy-rc.d'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    fake(
+      'apt-get',
+      `[ "$1" = install ] || exit 0
+printf '#!/bin/sh\\nexit 0\\n' > "${bin}/docker"
+printf '#!/bin/sh\\nexit 1\\n' > "${bin}/dockerd"
+chmod +x "${bin}/docker" "${bin}/dockerd"`,
+    );
+    const result = run({ PATH: bareToolsPath() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('engine: the package started one');
+    expect(result.pid).toBeUndefined();
+    expect(readFileSync(path.join(dir, 'policy-rc.d'), 'utf8')).toBe('#!/bin/sh\nexit 0\n');
   });
 });
