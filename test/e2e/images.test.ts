@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents } from '../../src/agents/registry.js';
 import { type CliResult, parseJson, repoRoot, runCli } from '../helpers/cli.js';
-import { testCaBundle } from '../helpers/images.js';
+import { ensureTestImages, testCaBundle } from '../helpers/images.js';
 import { testBaseImage } from '../setup/global-engine.js';
 
 const run = promisify(execFile);
@@ -75,6 +75,19 @@ beforeAll(async () => {
     },
   );
   env = { ...fakeTokens, LAUNCH_AGENT_CONFIG_DIR: tmp };
+  // The shared chain first (other e2e files use it), built with the fake tokens in this
+  // process's environment too. The private chain below then comes from the engine's cache:
+  // every layer still goes through a build, and removing its tags later keeps the cache.
+  const saved = { ...process.env };
+  Object.assign(process.env, fakeTokens);
+  try {
+    await ensureTestImages();
+  } finally {
+    for (const key of Object.keys(fakeTokens)) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  }
   first = await runCli([...buildArgs(ns, '--all', '--json')], { env });
 }, 1_800_000);
 
