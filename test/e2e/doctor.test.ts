@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents } from '../../src/agents/registry.js';
 import type { DoctorReport } from '../../src/core/doctor.js';
-import { parseJson, runCli } from '../helpers/cli.js';
+import { parseJson, repoRoot, runCli } from '../helpers/cli.js';
 
 const FAKE_TOKEN = `fake-oauth-token-${randomBytes(6).toString('hex')}`;
 
@@ -114,8 +114,14 @@ describe('launch-agent doctor', () => {
   it('passes with the secrets file at 0600; the token there is seen by name only', async () => {
     chmodSync(secretsFile, 0o600);
     const result = await runCli(['doctor', '--json'], { env });
-    const report = parseJson<DoctorReport>(result);
+    const report = parseJson<DoctorReport & { launcher: Record<string, string> }>(result);
     expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(report.launcher).toEqual({
+      version: pkg.version,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(report.ok).toBe(true);
     expect(check(report, 'secrets-file')).toMatchObject({

@@ -25,7 +25,19 @@ export function registerDoctor(program: Command): void {
         options.secrets === undefined ? {} : { secretsFile: path.resolve(options.secrets) },
       ),
     );
-    ctx.print(report, () => renderReport(report));
+    // Who is asking, for bug reports: the launcher, its Node.js and the OS.
+    const { packageVersion } = await import('../main.js');
+    const launcher = {
+      version: packageVersion(),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    };
+    ctx.print({ launcher, ...report }, () =>
+      [
+        `launch-agent ${launcher.version}, Node.js ${launcher.node}, ${launcher.platform}`,
+        renderReport(report),
+      ].join('\n'),
+    );
     const failed = report.checks.filter((c) => c.status === 'fail');
     if (failed.length > 0) {
       throw new LaunchError(
