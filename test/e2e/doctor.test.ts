@@ -26,6 +26,10 @@ beforeAll(() => {
   writeFileSync(path.join(home, '.codex', 'auth.json'), '{"tokens":{"refresh_token":"fake"}}', {
     mode: 0o600,
   });
+  writeFileSync(
+    path.join(home, '.gitconfig'),
+    '[user]\n\tname = Doctor Test\n\temail = doctor@example.com\n',
+  );
   mkdirSync(path.join(home, '.config', 'launch-agent'), { recursive: true });
   secretsFile = path.join(home, '.config', 'launch-agent', 'secrets.env');
   writeFileSync(secretsFile, `# fake\nexport CLAUDE_CODE_OAUTH_TOKEN="${FAKE_TOKEN}"\n`);
@@ -37,7 +41,11 @@ beforeAll(() => {
     'COPILOT_HOME',
   ];
   cleared.push('GEMINI_CLI_HOME', 'GH_CONFIG_DIR', ...agents.flatMap((a) => a.tokenEnv));
-  env = { HOME: home, ...Object.fromEntries(cleared.map((key) => [key, ''])) };
+  env = {
+    HOME: home,
+    GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'),
+    ...Object.fromEntries(cleared.map((key) => [key, ''])),
+  };
 });
 
 afterAll(() => {
@@ -91,7 +99,10 @@ describe('launch-agent doctor', () => {
     }
 
     const gitVersion = execFileSync('git', ['--version'], { encoding: 'utf8' });
-    expect(check(report, 'git')).toMatchObject({ status: 'ok' });
+    expect(check(report, 'git')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining('(Doctor Test <doctor@example.com>)'),
+    });
     expect(gitVersion).toContain(String(check(report, 'git').facts?.version));
 
     expect(check(report, 'secrets-file')).toMatchObject({

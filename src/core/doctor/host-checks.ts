@@ -40,7 +40,36 @@ export async function checkGit(deps: DoctorDeps): Promise<DoctorCheck> {
       facts,
     };
   }
-  return { name: 'git', status: 'ok', detail: `git ${version}`, facts };
+  // The container's git takes the host's identity; without one, commits in there fail.
+  const [userName, userEmail] = await Promise.all([
+    gitConfig(deps, 'user.name'),
+    gitConfig(deps, 'user.email'),
+  ]);
+  const identity = { ...facts, userName: userName ?? null, userEmail: userEmail ?? null };
+  if (!userName || !userEmail) {
+    const missing = [userName ? '' : 'user.name', userEmail ? '' : 'user.email']
+      .filter(Boolean)
+      .join(' and ');
+    return {
+      name: 'git',
+      status: 'warn',
+      detail: `git ${version}, but no ${missing}: commits made in agent containers will fail`,
+      remedy: 'git config --global user.name "Your Name" && git config --global user.email you@example.com',
+      facts: identity,
+    };
+  }
+  return {
+    name: 'git',
+    status: 'ok',
+    detail: `git ${version} (${userName} <${userEmail}>)`,
+    facts: identity,
+  };
+}
+
+async function gitConfig(deps: DoctorDeps, key: string): Promise<string | undefined> {
+  const result = await deps.run('git', ['config', '--get', key]).catch(() => undefined);
+  const value = result?.exitCode === 0 ? result.stdout.trim() : '';
+  return value === '' ? undefined : value;
 }
 
 function olderThan(version: readonly [number, number], min: readonly [number, number]): boolean {

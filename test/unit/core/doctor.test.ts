@@ -66,6 +66,23 @@ function unreachable(endpoint: EngineEndpoint, code: string): LaunchError {
   );
 }
 
+/** A host git: `--version` prints `version`; `config --get` knows these settings. */
+function gitProgram(
+  version: string,
+  settings: Record<string, string> = { 'user.name': 'Ada Lovelace', 'user.email': 'ada@example.com' },
+  exitCode = 0,
+): (args: string[]) => RunResult {
+  return (args) => {
+    if (args[0] === 'config') {
+      const value = settings[args[2] ?? ''];
+      return value === undefined
+        ? { exitCode: 1, stdout: '', stderr: '' }
+        : { exitCode: 0, stdout: `${value}\n`, stderr: '' };
+    }
+    return { exitCode, stdout: version, stderr: exitCode ? 'broken' : '' };
+  };
+}
+
 interface FakeHostOptions {
   engine?: Engine | Error;
   files?: Record<string, FakeFile>;
@@ -79,9 +96,7 @@ interface FakeHostOptions {
 
 function fakeDeps(options: FakeHostOptions = {}): DoctorDeps & { calls: string[][] } {
   const files = options.files ?? {};
-  const programs = options.programs ?? {
-    git: () => ({ exitCode: 0, stdout: 'git version 2.39.5\n', stderr: '' }),
-  };
+  const programs = options.programs ?? { git: gitProgram('git version 2.39.5\n') };
   const calls: string[][] = [];
   const engine = options.engine ?? fakeEngine(dockerInfo);
   return {
@@ -373,17 +388,26 @@ describe('images check', () => {
 });
 
 describe('git check', () => {
-  const git = (stdout: string, exitCode = 0) => ({
-    git: () => ({ exitCode, stdout, stderr: exitCode ? 'broken' : '' }),
-  });
+  const git = (stdout: string, exitCode = 0) => ({ git: gitProgram(stdout, undefined, exitCode) });
 
-  it('passes with the version', async () => {
+  it('passes with the version and the identity commits will carry', async () => {
     expect(await checkGit(fakeDeps({ programs: git('git version 2.39.5\n') }))).toMatchObject({
       status: 'ok',
-      detail: 'git 2.39.5',
-      facts: { version: '2.39.5' },
+      detail: 'git 2.39.5 (Ada Lovelace <ada@example.com>)',
+      facts: { version: '2.39.5', userName: 'Ada Lovelace', userEmail: 'ada@example.com' },
     });
     expect((await checkGit(fakeDeps({ programs: git('git version 2.47.0.windows.2') }))).status).toBe('ok');
+  });
+
+  it('warns without user.name or user.email: commits in containers would fail', async () => {
+    const noEmail = { git: gitProgram('git version 2.45.0', { 'user.name': 'Ada' }) };
+    expect(await checkGit(fakeDeps({ programs: noEmail }))).toMatchObject({
+      status: 'warn',
+      detail: 'git 2.45.0, but no user.email: commits made in agent containers will fail',
+      remedy: expect.stringContaining('git config --global user.email'),
+    });
+    const neither = { git: gitProgram('git version 2.45.0', {}) };
+    expect((await checkGit(fakeDeps({ programs: neither }))).detail).toContain('no user.name and user.email');
   });
 
   it('fails when git is missing, broken or older than 2.31', async () => {
