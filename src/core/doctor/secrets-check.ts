@@ -1,5 +1,5 @@
 import { defaultSecretsFile } from '../../config/paths.js';
-import { parseSecretsFile } from '../../config/secrets-file.js';
+import { parseSecretsFile, secretsFileProblems } from '../../config/secrets-file.js';
 import { messageOf } from '../../errors.js';
 import type { DoctorCheck, DoctorDeps } from './types.js';
 
@@ -54,8 +54,11 @@ export async function checkSecretsFile(deps: DoctorDeps): Promise<SecretsFileFac
     };
   }
   let keys: string[];
+  let problems: ReturnType<typeof secretsFileProblems>;
   try {
-    keys = secretKeys(await deps.readFile(file));
+    const text = await deps.readFile(file);
+    keys = secretKeys(text);
+    problems = secretsFileProblems(text);
   } catch (error) {
     return {
       file,
@@ -86,5 +89,20 @@ export async function checkSecretsFile(deps: DoctorDeps): Promise<SecretsFileFac
     };
   }
   const mode = deps.host.platform === 'win32' ? '' : `mode ${octal(probe.mode)}, `;
+  if (problems.length > 0) {
+    const [first] = problems;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+    return {
+      file,
+      keys,
+      check: {
+        name,
+        status: 'warn',
+        detail: `${file}:${first!.line}: ${first!.message}${more}; containers skip such lines`,
+        remedy: 'write each line as KEY=VALUE or export KEY="VALUE" (blank lines and # comments are fine)',
+        facts: { ...facts, problems: problems.map((p) => `${p.line}: ${p.message}`) },
+      },
+    };
+  }
   return { file, keys, check: { name, status: 'ok', detail: `${file} (${mode}${listed})`, facts } };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSecretsFile } from '../../../src/config/secrets-file.js';
+import { parseSecretsFile, secretsFileProblems } from '../../../src/config/secrets-file.js';
 
 describe('parseSecretsFile', () => {
   it('reads KEY=VALUE and export KEY="VALUE" lines, dropping quotes and surrounding blanks', () => {
@@ -28,5 +28,29 @@ describe('parseSecretsFile', () => {
 
   it('keeps mismatched quotes as they are', () => {
     expect(parseSecretsFile(`A="x'`)).toEqual([{ key: 'A', value: `"x'` }]);
+  });
+});
+
+describe('secretsFileProblems', () => {
+  it('names the lines the container would skip, by number', () => {
+    const text = [
+      '# ok',
+      '',
+      'GOOD=1',
+      'export ALSO_GOOD="x"',
+      'GH_TOKEN ghp_123',
+      '1BAD=x',
+      'bad-name=x',
+      '  # indented',
+    ].join('\n');
+    expect(secretsFileProblems(text)).toEqual([
+      { line: 5, message: 'ignored, expected KEY=VALUE' },
+      { line: 6, message: 'ignored, not a variable name' },
+      { line: 7, message: 'ignored, not a variable name' },
+    ]);
+  });
+
+  it('finds none in a clean file', () => {
+    expect(secretsFileProblems('A=1\r\nexport B=2\r\n')).toEqual([]);
   });
 });

@@ -472,6 +472,22 @@ describe('secrets file check', () => {
     }
   });
 
+  it('warns about lines the container would skip, naming the first', async () => {
+    const result = await checkSecretsFile(
+      fakeDeps({
+        files: {
+          [SECRETS]: { mode: 0o600, text: 'GH_TOKEN=x\nCLAUDE_CODE_OAUTH_TOKEN sk-1\nexport 9X=1\n' },
+        },
+      }),
+    );
+    expect(result.check).toMatchObject({
+      status: 'warn',
+      detail: `${SECRETS}:2: ignored, expected KEY=VALUE (and 1 more); containers skip such lines`,
+      facts: { problems: ['2: ignored, expected KEY=VALUE', '3: ignored, not a variable name'] },
+    });
+    expect(JSON.stringify(result.check)).not.toContain('sk-1');
+  });
+
   it('fails for a directory or an unreadable file', async () => {
     expect(
       (await checkSecretsFile(fakeDeps({ files: { [SECRETS]: { kind: 'dir', mode: 0o700 } } }))).check.status,
