@@ -3,6 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { messageOf } from '../errors.js';
+import { parseDockerHost } from './docker-host.js';
+
+export { parseDockerHost } from './docker-host.js';
 
 /** Where an engine answers, and why we chose it (shown by `doctor` and in errors). */
 export interface EngineEndpoint {
@@ -27,6 +30,8 @@ export interface ConnectEnvironment {
   /** Injected so the rules can be unit-tested without a file system. */
   exists: (file: string) => boolean;
   readFile: (file: string) => string;
+  /** Unix user id: finds `/run/user/<uid>` when XDG_RUNTIME_DIR is unset (sudo, ssh, cron). */
+  uid?: number;
 }
 
 export function hostEnvironment(): ConnectEnvironment {
@@ -36,6 +41,7 @@ export function hostEnvironment(): ConnectEnvironment {
     homedir: os.homedir(),
     exists: existsSync,
     readFile: (file) => readFileSync(file, 'utf8'),
+    ...(process.getuid ? { uid: process.getuid() } : {}),
   };
 }
 
@@ -65,7 +71,11 @@ export function defaultSocketCandidates(host: ConnectEnvironment): EngineEndpoin
       { url: `npipe://${PODMAN_PIPE}`, protocol: 'npipe', socketPath: PODMAN_PIPE, source: 'podman pipe' },
     ];
   }
-  const runtime = host.env.XDG_RUNTIME_DIR;
+  const runtime =
+    host.env.XDG_RUNTIME_DIR ||
+    (host.platform === 'linux' && host.uid !== undefined && host.uid !== 0
+      ? `/run/user/${host.uid}`
+      : undefined);
   const sockets: Array<[string, string]> = [
     ['/var/run/docker.sock', 'default socket'],
     [path.posix.join(host.homedir, '.docker/run/docker.sock'), 'Docker Desktop socket'],
@@ -92,82 +102,6 @@ function defaultSocket(host: ConnectEnvironment): EngineEndpoint {
   const candidates = defaultSocketCandidates(host);
   if (host.platform === 'win32') return candidates[0]!;
   return candidates.find((c) => c.socketPath && host.exists(c.socketPath)) ?? candidates[0]!;
-}
-
-/**
- * Parses a docker host URL. Like the docker CLI, `host:port` without a scheme means tcp, and
- * tcp defaults to port 2376 with TLS and 2375 without.
- */
-export function parseDockerHost(value: string, source: string, tls?: EngineEndpoint['tls']): EngineEndpoint {
-  const trimmed = value.trim();
-  const withScheme =
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) || /^[/\\]/.test(trimmed) ? trimmed : `tcp://${trimmed}`;
-  const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(withScheme);
-  if (!match) {
-    throw new TypeError(
-      `${source} must look like unix:///path, tcp://host:port, ssh://user@host or npipe:////./pipe/name, got \`${value}\``,
-    );
-  }
-  const scheme = match[1]!.toLowerCase();
-  const rest = match[2]!;
-  switch (scheme) {
-    case 'unix':
-      if (rest === '') throw new TypeError(`${source}: unix:// needs a socket path, got \`${value}\``);
-      return { url: trimmed, protocol: 'unix', socketPath: rest, source };
-    case 'npipe': {
-      // npipe:////./pipe/docker_engine -> //./pipe/docker_engine (backslashes work too)
-      const pipe = rest.replace(/\\/g, '/').replace(/^\/*/, '//');
-      if (pipe === '//') throw new TypeError(`${source}: npipe:// needs a pipe name, got \`${value}\``);
-      return { url: trimmed, protocol: 'npipe', socketPath: pipe, source };
-    }
-    case 'tcp':
-    case 'http':
-    case 'https': {
-      const url = parseUrl(`tcp://${rest}`, value, source);
-      // `https://` asks for TLS even without certificates: the system's CAs verify the server.
-      const secureTls = tls ?? (scheme === 'https' ? { verify: true } : undefined);
-      const endpoint: EngineEndpoint = {
-        url: withScheme,
-        protocol: 'tcp',
-        host: unbracket(url.hostname),
-        port: url.port ? Number(url.port) : secureTls ? 2376 : 2375,
-        source,
-      };
-      if (secureTls) endpoint.tls = secureTls;
-      return endpoint;
-    }
-    case 'ssh': {
-      const url = parseUrl(withScheme, value, source);
-      const endpoint: EngineEndpoint = {
-        url: withScheme,
-        protocol: 'ssh',
-        host: unbracket(url.hostname),
-        port: url.port ? Number(url.port) : 22,
-        source,
-      };
-      if (url.username) endpoint.username = decodeURIComponent(url.username);
-      return endpoint;
-    }
-    default:
-      throw new TypeError(
-        `${source}: unsupported scheme \`${scheme}\` in \`${value}\` (use unix, tcp, ssh or npipe)`,
-      );
-  }
-}
-
-function parseUrl(text: string, value: string, source: string): URL {
-  try {
-    const url = new URL(text);
-    if (url.hostname === '') throw new TypeError('no host');
-    return url;
-  } catch {
-    throw new TypeError(`${source}: cannot read a host and port from \`${value}\``);
-  }
-}
-
-/** `new URL` keeps the brackets of an IPv6 host; sockets want the bare address. */
-function unbracket(hostname: string): string {
-  return hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 function pathFor(host: ConnectEnvironment): path.PlatformPath {

@@ -390,6 +390,19 @@ describe('default sockets', () => {
     ]);
   });
 
+  it('without XDG_RUNTIME_DIR, a user on Linux still has /run/user/<uid>', () => {
+    const host = { ...fakeHost(), uid: 1001 };
+    expect(defaultSocketCandidates(host).map((c) => c.socketPath)).toEqual([
+      '/var/run/docker.sock',
+      '/home/me/.docker/run/docker.sock',
+      '/run/user/1001/docker.sock',
+      '/run/user/1001/podman/podman.sock',
+      '/run/podman/podman.sock',
+    ]);
+    // root has no per-user runtime dir of its own there.
+    expect(defaultSocketCandidates({ ...fakeHost(), uid: 0 }).map((c) => c.socketPath)).toHaveLength(3);
+  });
+
   it('without XDG_RUNTIME_DIR there are no per-user runtime sockets', () => {
     expect(defaultSocketCandidates(fakeHost()).map((c) => c.socketPath)).toEqual([
       '/var/run/docker.sock',
