@@ -13,7 +13,7 @@ export async function runInTerminal(
 ): Promise<number> {
   const stdin = process.stdin;
   const tty = options.tty ?? Boolean(stdin.isTTY && process.stdout.isTTY);
-  const size = () => ({ rows: process.stdout.rows ?? 24, columns: process.stdout.columns ?? 80 });
+  const size = () => ({ rows: process.stdout.rows || 24, columns: process.stdout.columns || 80 });
   let onResize: (() => void) | undefined;
   const wasRaw = tty ? stdin.isRaw : false;
   if (tty) stdin.setRawMode(true);
