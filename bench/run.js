@@ -159,6 +159,7 @@ async function launchToReady(ctx, spec, repo) {
     const order = rotate(config.methods, i - 1);
     for (const method of order) {
       await graveyard.reserve(repo.totalBytes);
+      await readAll(repo.dir);
       const outcome = await methods[method](ctx, repo, `${spec.name}-${i}`);
       times[method].push(outcome.ms);
       for (const [part, ms] of Object.entries(outcome.parts ?? {})) {
@@ -200,13 +201,16 @@ async function imagesBench(ctx) {
   if (!existsSync(script)) return { missing: 'bench/images.js is not there' };
   log('images: node bench/images.js (size, up-to-date check, per-agent rebuild)');
   const result = await run(process.execPath, [script], { env: ctx.env, cwd: app, allowFailure: true });
-  if (result.code !== 0) return { failed: result.stderr.trim().split('\n').slice(-3).join(' ') };
+  if (result.code !== 0) {
+    const lines = result.stderr.trim().split('\n');
+    return { failed: (lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? '').trim() };
+  }
   return { lines: result.stdout.trim().split('\n') };
 }
 
 /**
- * A private copy of the built CLI (bin, dist, package.json, bench/images.js; images, templates
- * and node_modules linked), so a rebuild of the work tree during a long run cannot change what
+ * A private copy of the built CLI (bin, dist, package.json, images, templates, bench/images.js;
+ * node_modules linked), so a rebuild of the work tree during a long run cannot change what
  * is measured halfway.
  */
 async function snapshot() {
@@ -218,15 +222,26 @@ async function snapshot() {
   if (existsSync(path.join(root, 'bench/images.js'))) {
     await cp(path.join(root, 'bench/images.js'), path.join(app, 'bench/images.js'));
   }
-  for (const linked of ['images', 'templates', 'node_modules']) {
-    if (existsSync(path.join(root, linked))) await symlink(path.join(root, linked), path.join(app, linked));
+  // Copied, not linked: bench/images.js copies images/ and edits the copy.
+  for (const dir of ['images', 'templates']) {
+    if (existsSync(path.join(root, dir)))
+      await cp(path.join(root, dir), path.join(app, dir), { recursive: true });
   }
+  await symlink(path.join(root, 'node_modules'), path.join(app, 'node_modules'));
   return app;
 }
 
 function rotate(items, by) {
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/**
+ * Reads every file of the repo (untimed) so each method starts with its source in the page
+ * cache: the copies kept before a removal can otherwise push a large repo out of it.
+ */
+function readAll(dir) {
+  return run('sh', ['-c', 'tar -cf - -C "$1" . | cat > /dev/null', 'sh', dir]);
 }
 
 /** LAUNCH_AGENT_BASE_IMAGE as given; else the locally made stand-in when node:22 is absent. */
