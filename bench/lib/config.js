@@ -22,7 +22,7 @@ const METHODS = ['ours', 'bindCp', 'dockerCp', 'devcontainer', 'floor'];
  * BENCH_QUICK=1, BENCH_ITERATIONS=5, BENCH_REPOS=small,medium,large,
  * BENCH_SMALL|MEDIUM|LARGE="files=3000,mb=70,commits=60000", BENCH_METHODS=ours,bindCp,...,
  * BENCH_LIST_CONTAINERS=20, BENCH_CACHE_DIR (default $TMPDIR/launch-agent-bench),
- * BENCH_AGENT=claude, BENCH_SKIP=second,cli,profile,images, BENCH_DISK_BUDGET_GB=12 (copies kept
+ * BENCH_AGENT=claude, BENCH_SKIP=second,cli,profile,images, BENCH_DISK_BUDGET_GB=6 (copies kept
  * before a removal), BENCH_COOLDOWN_SECONDS=65 (wait after a removal; 0 in quick mode).
  */
 export function benchConfig(env = process.env) {
@@ -47,7 +47,7 @@ export function benchConfig(env = process.env) {
     iterations: positive(env.BENCH_ITERATIONS, quick ? 1 : 5, 'BENCH_ITERATIONS'),
     listContainers: positive(env.BENCH_LIST_CONTAINERS, quick ? 5 : 20, 'BENCH_LIST_CONTAINERS'),
     cliRepeats: quick ? 3 : 10,
-    diskBudgetBytes: positive(env.BENCH_DISK_BUDGET_GB, 12, 'BENCH_DISK_BUDGET_GB') * 1e9,
+    diskBudgetBytes: positive(env.BENCH_DISK_BUDGET_GB, 6, 'BENCH_DISK_BUDGET_GB') * 1e9,
     cooldownSeconds: nonNegative(env.BENCH_COOLDOWN_SECONDS, quick ? 0 : 65, 'BENCH_COOLDOWN_SECONDS'),
     cacheDir: env.BENCH_CACHE_DIR ?? path.join(os.tmpdir(), 'launch-agent-bench'),
     agent: env.BENCH_AGENT ?? 'claude',
