@@ -11,7 +11,7 @@ export const METHOD_LABELS = {
   bindCp: '(a) bind + cp -r',
   dockerCp: '(b) run + docker cp',
   devcontainer: '(c) devcontainer up',
-  floor: '(d) floor',
+  floor: '(d) floor: run + cp -a',
 };
 
 export const methods = { ours, bindCp, dockerCp, devcontainer, floor };

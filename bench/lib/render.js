@@ -141,7 +141,7 @@ function profileSection(result) {
   const rows = [
     ['git ls-files (cached + others)', ms(p.gitLsFiles)],
     ['readRepo (rev-parse, refs, config)', ms(p.readRepo)],
-    ['tar built in-process -> /dev/null', ms(p.tarToDevNull)],
+    ["tar built in-process (the launcher's own modules), bytes discarded", ms(p.tarToDevNull)],
     [`engine extracts that tar (${mb(p.tarBytes)}) into a fresh volume (docker cp -)`, ms(p.engineExtract)],
     [
       'host cp -a into a fresh volume folder / into a scratch folder',
