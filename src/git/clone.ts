@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
 import { LaunchError, messageOf } from '../errors.js';
 
 export interface RemoteSource {
@@ -60,6 +59,8 @@ function safePart(part: string): string {
  */
 export async function cloneOrFetch(remote: RemoteSource, cacheRoot: string): Promise<string> {
   const dir = path.join(cacheRoot, 'repos', ...remote.parts);
+  // Loaded here, not at the top: local launches (the common case) never clone.
+  const { execa } = await import('execa');
   const run = (args: string[], cwd?: string) =>
     execa('git', args, { ...(cwd ? { cwd } : {}), env: { GIT_TERMINAL_PROMPT: '0' }, stdin: 'ignore' });
   try {
