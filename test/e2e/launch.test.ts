@@ -10,25 +10,14 @@ import {
   FAKE_SECRETS,
   FIXTURE_UID,
   type Fixture,
+  type Launched,
+  launchEnv,
   makeFixture,
   ourObjects,
   ownerGit,
   removeContainer,
 } from '../helpers/fixtures.js';
 import { ensureTestImages } from '../helpers/images.js';
-import { testBaseImage } from '../setup/global-engine.js';
-
-interface Launched {
-  name: string;
-  id: string;
-  agent: string;
-  image: string;
-  branch: string;
-  workspace: { volume: string; path: string };
-  remotes: Record<string, string>;
-  vscodeUri: string;
-  created: string;
-}
 
 const agents: AgentName[] = ['claude', 'codex', 'copilot', 'gemini'];
 const credentialFile: Record<AgentName, string> = {
@@ -43,10 +32,6 @@ const tokenVar: Record<AgentName, keyof typeof FAKE_SECRETS> = {
   copilot: 'COPILOT_GITHUB_TOKEN',
   gemini: 'GEMINI_API_KEY',
 };
-
-function cliEnv(fixture: Fixture): NodeJS.ProcessEnv {
-  return { ...fixture.env, LAUNCH_AGENT_BASE_IMAGE: testBaseImage() };
-}
 
 function filesNotOwnedBy(dir: string, uid: number): string[] {
   const out: string[] = [];
@@ -72,7 +57,7 @@ describe.each(agents)('launch --agent %s', (agent) => {
     hostStatusBefore.status = ownerGit(fixture.repo, 'status', '--porcelain');
     hostStatusBefore.head = ownerGit(fixture.repo, 'rev-parse', 'HEAD');
     const result = await runCli([fixture.repo, '--agent', agent, '-b', 'feat', '--detach', '--json'], {
-      env: cliEnv(fixture),
+      env: launchEnv(fixture),
     });
     output = result.stdout + result.stderr;
     expect(result.code, result.stderr).toBe(0);
@@ -239,7 +224,7 @@ describe('launch: bad input', () => {
   ])(
     '%s: non-zero exit, one-line error and hint, no stack, nothing created',
     async (_what, args, message) => {
-      const result = await runCli(args(fixture), { env: cliEnv(fixture) });
+      const result = await runCli(args(fixture), { env: launchEnv(fixture) });
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).toMatch(/^error: .+\nhint: .+\n$/);
@@ -251,12 +236,12 @@ describe('launch: bad input', () => {
   it('--replace starts afresh when the old workspace holds nothing unpushed', async () => {
     const clean = path.join(fixture.dir, 'clean-repo');
     ownerGit(fixture.dir, 'clone', '-q', fixture.repo, clean);
-    const first = await runCli([clean, '-b', 'again', '--detach', '--json'], { env: cliEnv(fixture) });
+    const first = await runCli([clean, '-b', 'again', '--detach', '--json'], { env: launchEnv(fixture) });
     expect(first.code, first.stderr).toBe(0);
     const { name, id } = parseJson<Launched>(first);
     try {
       const second = await runCli([clean, '-b', 'again', '--detach', '--json', '--replace'], {
-        env: cliEnv(fixture),
+        env: launchEnv(fixture),
       });
       expect(second.code, second.stderr).toBe(0);
       expect(parseJson<Launched>(second).id).not.toBe(id);
@@ -270,7 +255,7 @@ describe('launch: bad input', () => {
     const name = `claude-${repoName()}-orphan`;
     docker('volume', 'create', '--label', 'dev.launch-agent.managed=true', `${name}-workspace`);
     try {
-      const result = await runCli([fixture.repo, '-b', 'orphan', '--detach'], { env: cliEnv(fixture) });
+      const result = await runCli([fixture.repo, '-b', 'orphan', '--detach'], { env: launchEnv(fixture) });
       expect(result.code).toBe(5);
       expect(result.stderr).toMatch(new RegExp(`volume ${name}-workspace already exists`));
       expect(ourObjects().containers).not.toContain(name);
@@ -282,7 +267,7 @@ describe('launch: bad input', () => {
 
   it('engine down: names the endpoint and what to do', async () => {
     const result = await runCli([fixture.repo, '--detach'], {
-      env: { ...cliEnv(fixture), DOCKER_HOST: 'unix:///tmp/launch-agent-no-engine.sock' },
+      env: { ...launchEnv(fixture), DOCKER_HOST: 'unix:///tmp/launch-agent-no-engine.sock' },
     });
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/unix:\/\/\/tmp\/launch-agent-no-engine.sock/);
@@ -291,11 +276,13 @@ describe('launch: bad input', () => {
   });
 
   it('a name in use: error names --replace and launch-agent shell; --replace keeps uncommitted work', async () => {
-    const first = await runCli([fixture.repo, '-b', 'dup', '--detach', '--json'], { env: cliEnv(fixture) });
+    const first = await runCli([fixture.repo, '-b', 'dup', '--detach', '--json'], {
+      env: launchEnv(fixture),
+    });
     expect(first.code, first.stderr).toBe(0);
     const { name, id } = parseJson<Launched>(first);
     try {
-      const second = await runCli([fixture.repo, '-b', 'dup', '--detach'], { env: cliEnv(fixture) });
+      const second = await runCli([fixture.repo, '-b', 'dup', '--detach'], { env: launchEnv(fixture) });
       expect(second.code).toBe(5);
       expect(second.stderr).toMatch(/already exists/);
       expect(second.stderr).toMatch(/--replace/);
@@ -303,7 +290,7 @@ describe('launch: bad input', () => {
       expect(docker('inspect', '--format', '{{.Id}}', name)).toBe(id);
       // Its workspace holds the host's uncommitted work: --replace refuses to throw it away.
       const refused = await runCli([fixture.repo, '-b', 'dup', '--detach', '--replace'], {
-        env: cliEnv(fixture),
+        env: launchEnv(fixture),
       });
       expect(refused.code).toBe(5);
       expect(refused.stderr).toMatch(/--replace would lose work/);
@@ -331,7 +318,7 @@ describe('launch: isolation and robustness', () => {
 
   it('--network none still launches fully', async () => {
     const result = await runCli([fixture.repo, '-b', 'offline', '--network', 'none', '--detach', '--json'], {
-      env: cliEnv(fixture),
+      env: launchEnv(fixture),
     });
     expect(result.code, result.stderr).toBe(0);
     const { name } = parseJson<Launched>(result);
@@ -342,7 +329,7 @@ describe('launch: isolation and robustness', () => {
 
   it('--auth rw lets a token refresh in the container reach the host login', async () => {
     const result = await runCli([fixture.repo, '-b', 'authrw', '--auth', 'rw', '--detach', '--json'], {
-      env: cliEnv(fixture),
+      env: launchEnv(fixture),
     });
     expect(result.code, result.stderr).toBe(0);
     const { name } = parseJson<Launched>(result);
@@ -361,9 +348,11 @@ describe('launch: isolation and robustness', () => {
     const rootRepo = path.join(fixture.dir, 'root-owned');
     ownerGit(fixture.dir, 'clone', '-q', fixture.repo, rootRepo);
     execFileSync('chown', ['-R', '0:0', rootRepo]);
-    const result = await runCli([rootRepo, '-b', 'rootrepo', '--detach', '--json'], { env: cliEnv(fixture) });
+    const result = await runCli([rootRepo, '-b', 'rootrepo', '--detach', '--json'], {
+      env: launchEnv(fixture),
+    });
     expect(result.code, result.stderr).toBe(0);
-    const launched = parseJson<Launched & { warnings: string[]; user: string }>(result);
+    const launched = parseJson<Launched>(result);
     names.push(launched.name);
     expect(launched.user).toBe('1000:1000');
     expect(launched.warnings.join('\n')).toMatch(/owned by root: the agent runs as uid 1000/);
@@ -376,7 +365,7 @@ describe('launch: isolation and robustness', () => {
     const [a, b] = await Promise.all(
       ['claude', 'codex'].map((agent) =>
         runCli([fixture.repo, '--agent', agent, '-b', 'pair', '--detach', '--json'], {
-          env: cliEnv(fixture),
+          env: launchEnv(fixture),
         }),
       ),
     );
@@ -392,7 +381,9 @@ describe('launch: isolation and robustness', () => {
 
   it('five parallel launches of one repo all succeed with distinct names', async () => {
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => runCli([fixture.repo, '--detach', '--json'], { env: cliEnv(fixture) })),
+      Array.from({ length: 5 }, () =>
+        runCli([fixture.repo, '--detach', '--json'], { env: launchEnv(fixture) }),
+      ),
     );
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const launched = results.map((r) => parseJson<Launched>(r));
@@ -411,7 +402,7 @@ describe('launch: isolation and robustness', () => {
       process.execPath,
       [binPath, fixture.repo, '-b', 'interrupted', '--detach', '--verbose'],
       {
-        env: { ...process.env, ...cliEnv(fixture) },
+        env: { ...process.env, ...launchEnv(fixture) },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
@@ -454,7 +445,7 @@ describe('launch: after ready', () => {
     const command = `stty cols 101 rows 33; ${process.execPath} ${binPath} ${fixture.repo} --shell -b tty`;
     const { spawn } = await import('node:child_process');
     const child = spawn('script', ['-qec', command, '/dev/null'], {
-      env: { ...process.env, ...cliEnv(fixture), TERM: 'xterm' },
+      env: { ...process.env, ...launchEnv(fixture), TERM: 'xterm' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
@@ -488,7 +479,7 @@ describe('launch: after ready', () => {
         '--prompt',
         'say hi',
       ],
-      { env: cliEnv(fixture) },
+      { env: launchEnv(fixture) },
     );
     names.push(`gemini-${path.basename(fixture.repo)}-headless`);
     // Gemini CLI's own exit code for "no auth method", from its headless mode.
@@ -517,7 +508,7 @@ describe('launch: user defaults from config.toml', () => {
     const config = path.join(fixture.home, '.config', 'launch-agent', 'config.toml');
     writeFileSync(config, 'default_agent = "codex"\n\n[defaults]\nmemory = "1g"\npids = 256\n');
     const result = await runCli([fixture.repo, '-b', 'cfg', '--pids', '300', '--detach', '--json'], {
-      env: cliEnv(fixture),
+      env: launchEnv(fixture),
     });
     expect(result.code, result.stderr).toBe(0);
     const launched = parseJson<Launched>(result);
@@ -528,7 +519,7 @@ describe('launch: user defaults from config.toml', () => {
     expect(info.HostConfig.PidsLimit).toBe(300);
 
     writeFileSync(config, 'default_agent = 42\n');
-    const bad = await runCli([fixture.repo, '-b', 'cfg2', '--detach'], { env: cliEnv(fixture) });
+    const bad = await runCli([fixture.repo, '-b', 'cfg2', '--detach'], { env: launchEnv(fixture) });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/config\.toml default_agent: expected a non-empty string, got 42/);
   });

@@ -9,26 +9,19 @@ import {
   FIXTURE_UID,
   type Fixture,
   git,
+  type Launched,
+  launchEnv,
   makeFixture,
   ourObjects,
   ownerGit,
   removeContainer,
 } from '../helpers/fixtures.js';
 import { ensureTestImages } from '../helpers/images.js';
-import { testBaseImage } from '../setup/global-engine.js';
-
-interface Launched {
-  name: string;
-  branch: string;
-  remotes: Record<string, string>;
-  source: string;
-  repo: string;
-}
 
 describe('launch sources', () => {
   let fixture: Fixture;
   const names: string[] = [];
-  const env = () => ({ ...fixture.env, LAUNCH_AGENT_BASE_IMAGE: testBaseImage() });
+  const env = () => launchEnv(fixture);
   const launch = async (args: string[]) => {
     const result = await runCli([...args, '--detach', '--json'], { env: env() });
     expect(result.code, result.stderr).toBe(0);

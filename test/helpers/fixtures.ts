@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { LaunchResult } from '../../src/core/launch.js';
+import { testBaseImage } from '../setup/global-engine.js';
 
 /** Fixture repos and homes belong to this uid: non-root and not 1000, as the launch e2e asks. */
 export const FIXTURE_UID = 1234;
@@ -180,4 +182,12 @@ export function removeContainer(name: string): void {
   } catch {
     // already gone
   }
+}
+
+/** What `launch-agent … --json` prints. */
+export type Launched = LaunchResult & { vscodeUri: string };
+
+/** The CLI's environment for a fixture: its HOME, and the locally made base image. */
+export function launchEnv(fixture: Fixture): NodeJS.ProcessEnv {
+  return { ...fixture.env, LAUNCH_AGENT_BASE_IMAGE: testBaseImage() };
 }
