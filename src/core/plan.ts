@@ -71,14 +71,14 @@ export interface LaunchPlan {
   authLinks: Array<{ homePath: string; target: string }>;
   /** Files copied from the host into the home (read, merged with seeds and MCP, then written). */
   homeCopies: AuthLocation[];
-  secretsMounted: boolean;
-  hostGitDir: string;
 }
 
 export const AUTH_ROOT = '/run/launch-agent/auth';
 export const HOST_GIT_MOUNT = '/run/launch-agent/host.git';
 export const SECRETS_MOUNT = '/run/launch-agent/secrets.env';
 export const WORKSPACE = '/workspace';
+/** Loads the secrets file, then execs: every command run in the container for the user goes through it. */
+export const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
 export const HOME = '/home/agent';
 export const DEFAULT_UID = 1000;
 /** What `git push` writes into the receiving git dir (receive.autogc is off in the container). */
@@ -197,8 +197,6 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     capDrop: ['ALL'],
     authLinks,
     homeCopies,
-    secretsMounted: input.secretsFile !== undefined,
-    hostGitDir: repo.commonDir,
   };
 }
 

@@ -1,15 +1,15 @@
 import type { Writable } from 'node:stream';
 import type { Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
+import { ENTRYPOINT } from './plan.js';
 import { matchSession, type Session, sessionFilter, sortSessions, toSession } from './sessions/resolve.js';
 import { WORKSPACE_DIR } from './sessions/vscode.js';
 import { isClean, type WorkState, workStateOfRunning } from './sessions/work-state.js';
 
 export type { Session } from './sessions/resolve.js';
 export type { WorkState } from './sessions/work-state.js';
-
 /** Every command a user runs in a container goes through it, so the secrets are loaded. */
-export const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
+export { ENTRYPOINT };
 
 export interface SessionDeps {
   engine: Engine;

@@ -19,7 +19,6 @@ export interface RepoFacts {
   userEmail: string | undefined;
   /** Local branches, name -> commit, mirrored as refs/remotes/local/* inside. */
   branches: Record<string, string>;
-  hasRemoteNamedLocal: boolean;
   owner: { uid: number; gid: number };
 }
 
@@ -90,7 +89,6 @@ export async function readRepo(dir: string): Promise<RepoFacts> {
     userName: settings.get('user.name'),
     userEmail: settings.get('user.email'),
     branches,
-    hasRemoteNamedLocal: settings.has('remote.local.url'),
     owner: { uid: rootStat.uid, gid: rootStat.gid },
   };
 }
@@ -133,19 +131,4 @@ export async function listSubmodules(root: string): Promise<string[]> {
 
 function splitZ(text: string): string[] {
   return text.split('\0').filter((s) => s !== '');
-}
-
-/** Writes git config values into a config file (not a repo's), e.g. the copy streamed into the container. */
-export async function setConfigValues(
-  file: string,
-  values: Array<[string, string]>,
-  removeSections: string[],
-): Promise<void> {
-  const g = simpleGit({ trimmed: true });
-  for (const section of removeSections) {
-    await g.raw(['config', '--file', file, '--remove-section', section]).catch(() => undefined);
-  }
-  for (const [key, value] of values) {
-    await g.raw(['config', '--file', file, key, value]);
-  }
 }

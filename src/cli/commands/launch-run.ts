@@ -1,9 +1,10 @@
+import { getAgent } from '../../agents/registry.js';
 import type { AgentDescriptor } from '../../agents/types.js';
 import { hostFacts } from '../../config/paths.js';
 import { readUserConfig } from '../../config/user-config.js';
 import { type LaunchResult, launch } from '../../core/launch.js';
 import type { AuthMode, LaunchOptions } from '../../core/plan.js';
-import { WORKSPACE } from '../../core/plan.js';
+import { ENTRYPOINT, WORKSPACE } from '../../core/plan.js';
 import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/sessions/vscode.js';
 import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
@@ -13,8 +14,6 @@ import { packageVersion } from '../main.js';
 import type { ProgressFn } from '../progress.js';
 import { runInTerminal } from '../terminal.js';
 import { agentOf, type LaunchFlags, modeOf } from './launch.js';
-
-const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
 
 export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFlags): Promise<void> {
   const host = hostFacts();
@@ -90,7 +89,7 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
   }
 
   if (mode === 'detach') return;
-  const agent = (await import('../../agents/registry.js')).getAgent(result.agent);
+  const agent = getAgent(result.agent);
   const cmd =
     mode === 'prompt'
       ? agent.headless(options.prompt ?? '')

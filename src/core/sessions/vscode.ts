@@ -2,12 +2,12 @@ import { constants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HostFacts } from '../../config/paths.js';
+import { ENTRYPOINT, WORKSPACE } from '../plan.js';
 
 /** Where the agent's copy of the repo lives in every container. */
-export const WORKSPACE_DIR = '/workspace';
+export const WORKSPACE_DIR = WORKSPACE;
 /** The non-root user of our images; VS Code Server runs as it. */
 export const REMOTE_USER = 'agent';
-const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
 const DEV_CONTAINERS_EXTENSION = 'ms-vscode-remote.remote-containers';
 
 /** Extensions VS Code installs in the container on first attach: git history and editorconfig. */

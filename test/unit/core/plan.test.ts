@@ -17,7 +17,6 @@ const repo: RepoFacts = {
   userName: 'Dev',
   userEmail: 'dev@example.com',
   branches: { main: 'a'.repeat(40), 'claude/old': 'b'.repeat(40) },
-  hasRemoteNamedLocal: false,
   owner: { uid: 1234, gid: 2345 },
 };
 
