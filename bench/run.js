@@ -58,7 +58,8 @@ try {
 }
 
 async function main() {
-  if (!existsSync(path.join(root, 'dist/cli/main.js')))
+  // bin/ runs the bundle; bench/lib/extras.js imports tsc's modules.
+  if (!existsSync(path.join(root, 'dist/bundle/main.js')) || !existsSync(path.join(root, 'dist/cli/main.js')))
     throw new Error('dist/ is missing: run `npm run build`');
   await mkdir(path.join(scratch, 'config'), { recursive: true });
   const env = {

@@ -1,7 +1,9 @@
 import type { HostFacts } from '../config/paths.js';
 import type { AgentMcpServer } from '../mcp/model.js';
 
-export type AgentName = 'claude' | 'codex' | 'copilot' | 'gemini';
+/** Every agent, in the order commands list them: a help text needs the names, not the descriptors. */
+export const AGENT_NAMES = ['claude', 'codex', 'copilot', 'gemini'] as const;
+export type AgentName = (typeof AGENT_NAMES)[number];
 
 /** One host login location: a file or directory, found through the agent's env override or its default. */
 export interface AuthLocation {

@@ -1,6 +1,4 @@
-import { hostFacts } from '../config/paths.js';
 import type { Engine } from '../docker/engine.js';
-import { registerKnownSecrets } from './known-secrets.js';
 import { Logger } from './logger.js';
 import { Progress } from './progress.js';
 
@@ -15,16 +13,10 @@ export class CliContext {
   readonly json: boolean;
   #engine: Promise<Engine> | undefined;
 
-  /** A command's `--secrets FILE` (launch, doctor) is masked along with the default file. */
-  constructor(options: CommonOptions & { secrets?: string }) {
+  /** The known secrets are already registered: main.ts does it before any action runs. */
+  constructor(options: CommonOptions) {
     this.json = options.json ?? false;
     this.logger = new Logger({ verbose: options.verbose ?? false, json: this.json });
-    registerKnownSecrets(hostFacts(), typeof options.secrets === 'string' ? [options.secrets] : []);
-  }
-
-  /** Masks the values of another secrets file (e.g. `--secrets FILE`) from here on. */
-  registerSecretsFile(file: string): void {
-    registerKnownSecrets(hostFacts(), [file]);
   }
 
   /** Connects on first use; dockerode is only loaded by commands that need an engine. */

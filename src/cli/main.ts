@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { hostFacts } from '../config/paths.js';
 import { ExitCode, isLaunchError, messageOf } from '../errors.js';
+import { packageVersion } from '../util/package-root.js';
 import { registerCommands } from './commands/index.js';
 import { maskJson, maskSecrets } from './logger.js';
-
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
 
 export function buildProgram(): Command {
   const program = new Command('launch-agent')
@@ -18,9 +12,21 @@ export function buildProgram(): Command {
     .showSuggestionAfterError(true)
     // Root options (the launch's) only before a subcommand, so `doctor --json` is doctor's.
     .enablePositionalOptions()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', registerSecretsOf);
   registerCommands(program);
   return program;
+}
+
+/**
+ * Before any command runs, the tokens it may come across are masked: the agents' token variables,
+ * the secrets file and a command's `--secrets FILE` (launch, doctor). Loaded here, not imported,
+ * because it needs every agent's descriptor (and smol-toml with codex's), which `--help` does not.
+ */
+async function registerSecretsOf(_program: Command, action: Command): Promise<void> {
+  const { registerKnownSecrets } = await import('./known-secrets.js');
+  const { secrets } = action.opts<{ secrets?: unknown }>();
+  registerKnownSecrets(hostFacts(), typeof secrets === 'string' ? [secrets] : []);
 }
 
 /** The single error boundary: every failure is printed here and becomes the exit code. */

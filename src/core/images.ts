@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AgentName } from '../agents/types.js';
 import type { ProgressFn } from '../cli/progress.js';
 import { cacheDir, type HostFacts, hostFacts } from '../config/paths.js';
 import type { Engine } from '../docker/engine.js';
 import { Labels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
+import { packagePath } from '../util/package-root.js';
 import { buildLayer, ensureBaseImage, pointLatest, versionsFromLabels } from './images/build.js';
 import { contentHash, loadContexts } from './images/context.js';
 import { type LayerName, layerChain } from './images/layers.js';
@@ -15,8 +15,8 @@ import type { VersionResolver } from './images/versions.js';
 
 export { DEFAULT_BASE_IMAGE, type LayerName } from './images/layers.js';
 
-/** `images/` of this package: the same relative place from src/core and dist/core. */
-export const defaultImagesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../images');
+/** `images/` of this package. */
+export const defaultImagesDir = packagePath('images');
 
 export interface ImageOptions {
   /** One agent's chain (base, agents, that agent); default or `all`: every agent. */

@@ -3,7 +3,8 @@ import Module from 'node:module';
 /**
  * dockerode loads its SSH transport (ssh2) and BuildKit session code (gRPC) eagerly: about a
  * third of a second of compiling on every command, for features most runs never touch. This
- * defers those modules to their first use. Imported by dockerode-engine.ts before dockerode.
+ * defers those modules to their first use. Imported by dockerode-engine.ts before dockerode, which
+ * stays true in dist/bundle/: esbuild keeps the import order.
  */
 type Loader = (request: string, parent: { filename?: string } | undefined, isMain: boolean) => unknown;
 const moduleWithLoad = Module as unknown as { _load: Loader };
@@ -14,6 +15,8 @@ function deferred(
   parent: { filename?: string } | undefined,
 ): 'function' | 'object' | undefined {
   if (request === './ssh' && parent?.filename?.includes('docker-modem')) return 'function';
+  // The same module as the bundle asks for it (scripts/bundle.js keeps it out of dist/bundle/).
+  if (request === 'docker-modem/lib/ssh.js') return 'function';
   if (request === '@grpc/grpc-js' || request === '@grpc/proto-loader') return 'object';
   return undefined;
 }

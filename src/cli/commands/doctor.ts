@@ -1,7 +1,5 @@
 import path from 'node:path';
-import chalk from 'chalk';
 import type { Command } from 'commander';
-import type { DoctorCheck, DoctorReport } from '../../core/doctor.js';
 import { LaunchError } from '../../errors.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
 
@@ -26,7 +24,8 @@ export function registerDoctor(program: Command): void {
       ),
     );
     // Who is asking, for bug reports: the launcher, its Node.js and the OS.
-    const { packageVersion } = await import('../main.js');
+    const { packageVersion } = await import('../../util/package-root.js');
+    const { renderReport } = await import('./doctor-report.js');
     const launcher = {
       version: packageVersion(),
       node: process.version,
@@ -50,28 +49,4 @@ export function registerDoctor(program: Command): void {
       );
     }
   });
-}
-
-const marks: Record<DoctorCheck['status'], string> = {
-  ok: chalk.green('ok  '),
-  warn: chalk.yellow('warn'),
-  fail: chalk.red('FAIL'),
-};
-
-export function renderReport(report: DoctorReport): string {
-  const width = Math.max(...report.checks.map((c) => c.name.length));
-  const lines: string[] = [];
-  const indent = ' '.repeat(width + 7);
-  for (const check of report.checks) {
-    // Multi-line details (config problems) stay in the detail column.
-    const detail = check.detail
-      .split('\n')
-      .map((line) => line.trim())
-      .join(`\n${indent}  `);
-    lines.push(`${marks[check.status]} ${check.name.padEnd(width)}  ${detail}`);
-    if (check.remedy && check.status !== 'ok') lines.push(`${indent}-> ${check.remedy}`);
-  }
-  const { ok, warn, fail } = report.summary;
-  lines.push('', `${ok} ok, ${warn} warning(s), ${fail} failed`);
-  return lines.join('\n');
 }

@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import { agentNames, getAgent } from '../../agents/registry.js';
-import type { AgentName } from '../../agents/types.js';
+import { AGENT_NAMES, type AgentDescriptor, type AgentName } from '../../agents/types.js';
 import { LaunchError } from '../../errors.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
 import type { ProgressFn } from '../progress.js';
@@ -27,7 +26,7 @@ export function registerImages(program: Command): void {
     images
       .command('build')
       .description('build the images that are missing or stale; an up-to-date chain builds nothing')
-      .option('--agent <name>', `one agent's images (${agentNames.join(', ')})`)
+      .option('--agent <name>', `one agent's images (${AGENT_NAMES.join(', ')})`)
       .option('--all', 'every agent (the default)')
       .option(
         '--base-image <image>',
@@ -52,8 +51,9 @@ export function registerImages(program: Command): void {
   ).action(async (flags: BuildFlags) => {
     const ctx = new CliContext(flags);
     if (flags.agent && flags.all) throw new LaunchError('USAGE', '--agent and --all exclude each other');
+    const { getAgent } = await import('../../agents/registry.js');
     const agent = flags.agent === undefined ? undefined : getAgent(flags.agent).name;
-    const versions = parseVersions(flags.agentVersion ?? []);
+    const versions = parseVersions(flags.agentVersion ?? [], getAgent);
     const { ensureImages } = await import('../../core/images.js');
     const engine = await ctx.engine();
     using progress = await ctx.progress();
@@ -186,7 +186,10 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-function parseVersions(pairs: string[]): Partial<Record<AgentName, string>> {
+function parseVersions(
+  pairs: string[],
+  getAgent: (name: string) => AgentDescriptor,
+): Partial<Record<AgentName, string>> {
   const versions: Partial<Record<AgentName, string>> = {};
   for (const pair of pairs) {
     const match = /^([a-z]+)=(\S+)$/.exec(pair);

@@ -9,8 +9,8 @@ import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/s
 import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
 import { launchMcpTransform } from '../../mcp/launch.js';
+import { packageVersion } from '../../util/package-root.js';
 import type { CliContext } from '../context.js';
-import { packageVersion } from '../main.js';
 import type { ProgressFn } from '../progress.js';
 import { runInTerminal } from '../terminal.js';
 import { agentOf, type LaunchFlags, modeOf } from './launch.js';

@@ -1,10 +1,10 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { configDir, type HostFacts } from '../../config/paths.js';
+import { packagePath } from '../../util/package-root.js';
 
 /** The package's templates/ folder (from src/ in tests and from dist/ when installed). */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url));
+export const TEMPLATES_DIR = packagePath('templates');
 
 /** What `init` puts in the config folder; secrets never readable by others. */
 export const INIT_FILES: ReadonlyArray<{ file: string; mode: number }> = [

@@ -1,6 +1,6 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { renderReport } from '../../../../src/cli/commands/doctor.js';
+import { renderReport } from '../../../../src/cli/commands/doctor-report.js';
 import type { DoctorReport } from '../../../../src/core/doctor.js';
 
 describe('doctor human output', () => {

@@ -1,0 +1,27 @@
+import chalk from 'chalk';
+import type { DoctorCheck, DoctorReport } from '../../core/doctor.js';
+
+const marks: Record<DoctorCheck['status'], string> = {
+  ok: chalk.green('ok  '),
+  warn: chalk.yellow('warn'),
+  fail: chalk.red('FAIL'),
+};
+
+/** doctor's human output; its own module so chalk loads only when doctor runs. */
+export function renderReport(report: DoctorReport): string {
+  const width = Math.max(...report.checks.map((c) => c.name.length));
+  const lines: string[] = [];
+  const indent = ' '.repeat(width + 7);
+  for (const check of report.checks) {
+    // Multi-line details (config problems) stay in the detail column.
+    const detail = check.detail
+      .split('\n')
+      .map((line) => line.trim())
+      .join(`\n${indent}  `);
+    lines.push(`${marks[check.status]} ${check.name.padEnd(width)}  ${detail}`);
+    if (check.remedy && check.status !== 'ok') lines.push(`${indent}-> ${check.remedy}`);
+  }
+  const { ok, warn, fail } = report.summary;
+  lines.push('', `${ok} ok, ${warn} warning(s), ${fail} failed`);
+  return lines.join('\n');
+}
