@@ -14,9 +14,12 @@ function deferred(
   request: string,
   parent: { filename?: string } | undefined,
 ): 'function' | 'object' | undefined {
-  if (request === './ssh' && parent?.filename?.includes('docker-modem')) return 'function';
-  // The same module as the bundle asks for it (scripts/bundle.js keeps it out of dist/bundle/).
-  if (request === 'docker-modem/lib/ssh.js') return 'function';
+  // docker-modem's SSH transport and dockerode's BuildKit session, as their package requires them
+  // (tsc's dist/, tests) and as dist/bundle/ does (scripts/bundle.js leaves them to Node).
+  const from = parent?.filename ?? '';
+  if (request === './ssh' && /[\\/]docker-modem[\\/]/.test(from)) return 'function';
+  if (request === './session' && /[\\/]dockerode[\\/]lib[\\/]/.test(from)) return 'function';
+  if (request === 'docker-modem/lib/ssh.js' || request === 'dockerode/lib/session.js') return 'function';
   if (request === '@grpc/grpc-js' || request === '@grpc/proto-loader') return 'object';
   return undefined;
 }

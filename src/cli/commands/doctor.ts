@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { LaunchError } from '../../errors.js';
+import { packageVersion } from '../../util/package-root.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
 
 interface DoctorOptions extends CommonOptions {
@@ -24,7 +25,6 @@ export function registerDoctor(program: Command): void {
       ),
     );
     // Who is asking, for bug reports: the launcher, its Node.js and the OS.
-    const { packageVersion } = await import('../../util/package-root.js');
     const { renderReport } = await import('./doctor-report.js');
     const launcher = {
       version: packageVersion(),

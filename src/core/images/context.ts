@@ -110,9 +110,10 @@ export function contentHash(
 
 /** A tar stream of the context, built from memory (contexts are a few small files). */
 export async function tarContext(files: ContextFile[]): Promise<Readable> {
-  // Loaded here: only a build needs it, and the up-to-date check must stay fast.
-  const { pack } = await import('tar-stream');
-  const tar = pack();
+  // Loaded here: only a build needs it, and the up-to-date check must stay fast. `default`, as
+  // dist/bundle/ gives a CommonJS package imported this way no named exports (scripts/bundle.js).
+  const { default: tarStream } = await import('tar-stream');
+  const tar = tarStream.pack();
   for (const file of files) {
     tar.entry({ name: file.path, mode: file.mode, mtime: new Date(0), uid: 0, gid: 0 }, file.content);
   }
