@@ -22,6 +22,7 @@ import {
 } from './launch/host-facts.js';
 import { shortId } from './names.js';
 import { DEFAULT_UID, HOME, HOST_GIT_MOUNT, type LaunchOptions, planLaunch, WORKSPACE } from './plan.js';
+import { KEEPER_CONTAINER, KEEPER_LABELS } from './sessions/keeper.js';
 
 export interface LaunchDeps {
   engine: Engine;
@@ -135,10 +136,10 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   const id = await engine.createContainer({
     name: plan.name,
     image,
-    labels: { ...plan.labels, [Labels.image]: image, ...deps.extraLabels },
+    labels: { ...plan.labels, [Labels.image]: image, ...KEEPER_LABELS, ...deps.extraLabels },
     env: plan.env,
-    // The keeper process: the agent runs through `docker exec` so sessions come and go.
-    cmd: ['sleep', 'infinity'],
+    // The keeper keeps it up and answers `list`; the agent runs through `docker exec`.
+    ...KEEPER_CONTAINER,
     user: `${plan.user.uid}:${plan.user.gid}`,
     workingDir: WORKSPACE,
     hostname: plan.name.slice(0, 63),

@@ -1,10 +1,12 @@
 import type { Writable } from 'node:stream';
-import type { Engine } from '../docker/engine.js';
+import type { ContainerSummary, Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
 import { ENTRYPOINT } from './plan.js';
+import { hasKeeper } from './sessions/keeper.js';
+import { containerLogs } from './sessions/logs.js';
 import { matchSession, type Session, sessionFilter, sortSessions, toSession } from './sessions/resolve.js';
 import { WORKSPACE_DIR } from './sessions/vscode.js';
-import { isClean, type WorkState, workStateOfRunning } from './sessions/work-state.js';
+import { isClean, type WorkSummary, workSummaryOfRunning } from './sessions/work-state.js';
 
 export type { Session } from './sessions/resolve.js';
 export type { WorkState } from './sessions/work-state.js';
@@ -21,8 +23,11 @@ export async function findSessions(
   engine: Engine,
   options: { all?: boolean; repo?: string } = {},
 ): Promise<Session[]> {
-  const list = await engine.listContainers({ all: options.all ?? false, labels: sessionFilter(options) });
-  return sortSessions(list.map(toSession));
+  return sortSessions((await listOurs(engine, options)).map(toSession));
+}
+
+function listOurs(engine: Engine, options: { all?: boolean; repo?: string }): Promise<ContainerSummary[]> {
+  return engine.listContainers({ all: options.all ?? false, labels: sessionFilter(options) });
 }
 
 /** A full name or an unambiguous prefix among our containers, stopped ones included. */
@@ -38,22 +43,35 @@ export interface SessionListItem extends Session {
   uncommitted: boolean | null;
 }
 
-/** `list`: git checks run in parallel and only in running containers, so 20 containers stay fast. */
+/** How long `list` waits for one container's git check before it shows it as unknown. */
+export const LIST_CHECK_TIMEOUT_MS = 5000;
+
+/**
+ * `list`: git checks run in parallel and only in running containers, each asked of the
+ * container's keeper (see sessions/keeper.ts), so 20 containers stay fast.
+ */
 export async function listSessions(
   deps: SessionDeps,
-  options: { all?: boolean; repo?: string } = {},
+  options: { all?: boolean; repo?: string; timeoutMs?: number } = {},
 ): Promise<SessionListItem[]> {
-  const sessions = await findSessions(deps.engine, options);
+  const containers = await listOurs(deps.engine, options);
+  const keepers = new Set(containers.filter((c) => hasKeeper(c.labels)).map((c) => c.id));
   const now = (deps.now?.() ?? new Date()).getTime();
+  const timeoutMs = options.timeoutMs ?? LIST_CHECK_TIMEOUT_MS;
   return Promise.all(
-    sessions.map(async (session) => {
-      let state: WorkState | undefined;
-      if (session.running) state = await workStateOfRunning(deps.engine, session.id).catch(() => undefined);
+    sortSessions(containers.map(toSession)).map(async (session) => {
+      let summary: WorkSummary | undefined;
+      if (session.running) {
+        summary = await workSummaryOfRunning(deps.engine, session.id, {
+          keeper: keepers.has(session.id),
+          timeoutMs,
+        }).catch(() => undefined);
+      }
       return {
         ...session,
         ageSeconds: Math.max(0, Math.round((now - Date.parse(session.created)) / 1000)),
-        ahead: state ? state.unpushed.length : null,
-        uncommitted: state ? state.uncommitted.length > 0 : null,
+        ahead: summary ? summary.ahead : null,
+        uncommitted: summary ? summary.uncommitted : null,
       };
     }),
   );
@@ -132,7 +150,7 @@ export async function sessionLogs(
   options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable },
 ): Promise<void> {
   const session = await resolveSession(deps.engine, name);
-  await deps.engine.logs(session.id, options);
+  await containerLogs(deps.engine, session.id, options);
 }
 
 export interface SessionStats {

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
+import { type Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 // Must come before dockerode: it defers dockerode's rarely used heavy requires.
 import './lazy-modules.js';
 import Docker from 'dockerode';
 import { LaunchError, messageOf } from '../errors.js';
 import type { EngineEndpoint } from './connect.js';
 import type {
+  AttachRequestOptions,
   BuildEvent,
   BuildOptions,
   ContainerDetails,
@@ -19,6 +20,7 @@ import type {
   ExecResult,
   ExecStreamOptions,
   ImageDetails,
+  LogsOptions,
   NetworkDetails,
   VolumeSummary,
 } from './engine.js';
@@ -332,6 +334,9 @@ export class DockerodeEngine implements Engine {
           CapDrop: spec.capDrop,
           CapAdd: spec.capAdd,
           RestartPolicy: { Name: 'no' },
+          ...(spec.logConfig
+            ? { LogConfig: { Type: spec.logConfig.type, Config: spec.logConfig.config } }
+            : {}),
         },
       });
       return container.id;
@@ -446,6 +451,7 @@ export class DockerodeEngine implements Engine {
       ...(options.user ? { user: options.user } : {}),
       ...(options.env ? { env: options.env } : {}),
       ...(options.workingDir ? { workingDir: options.workingDir } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
       tty: false,
       ...(input ? { stdin: input } : {}),
       stdout: out,
@@ -469,19 +475,29 @@ export class DockerodeEngine implements Engine {
         ...(options.user ? { User: options.user } : {}),
         ...(options.env ? { Env: options.env } : {}),
         ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+        ...(options.signal ? { abortSignal: options.signal } : {}),
       });
-      const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined, Tty: options.tty });
+      const stream = await exec.start({
+        hijack: true,
+        stdin: options.stdin !== undefined,
+        Tty: options.tty,
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      });
       if (options.tty && options.size) {
         await exec.resize({ h: options.size.rows, w: options.size.columns }).catch(() => undefined);
       }
       options.onResize?.(async (size) => {
         await exec.resize({ h: size.rows, w: size.columns }).catch(() => undefined);
       });
+      const { signal } = options;
+      const abort = () => stream.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', abort, { once: true });
+      if (signal?.aborted) abort();
       const done = new Promise<void>((resolve, reject) => {
         stream.on('end', resolve);
-        stream.on('close', resolve);
+        stream.on('close', () => (signal?.aborted ? reject(signal.reason) : resolve()));
         stream.on('error', reject);
-      });
+      }).finally(() => signal?.removeEventListener('abort', abort));
       if (options.tty) stream.pipe(options.stdout, { end: false });
       else this.#docker.modem.demuxStream(stream, options.stdout, options.stderr);
       if (options.stdin) {
@@ -496,10 +512,7 @@ export class DockerodeEngine implements Engine {
     });
   }
 
-  async logs(
-    id: string,
-    options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable },
-  ): Promise<void> {
+  async logs(id: string, options: LogsOptions): Promise<void> {
     await this.#call(`logs of ${id}`, async () => {
       const container = this.#docker.getContainer(id);
       const { Config } = await container.inspect();
@@ -507,6 +520,8 @@ export class DockerodeEngine implements Engine {
         stdout: true,
         stderr: true,
         ...(options.tail === undefined ? {} : { tail: options.tail }),
+        ...(options.since === undefined ? {} : { since: options.since }),
+        ...(options.timestamps ? { timestamps: true } : {}),
       };
       if (!options.follow) {
         const buffer = (await container.logs({ ...base, follow: false })) as Buffer;
@@ -521,6 +536,43 @@ export class DockerodeEngine implements Engine {
         if (Config.Tty) stream.pipe(options.stdout, { end: false });
         else this.#docker.modem.demuxStream(stream, options.stdout, options.stderr);
       });
+    });
+  }
+
+  async attachRequest(id: string, options: AttachRequestOptions): Promise<string> {
+    const { signal } = options;
+    return this.#call(`attach to ${id}`, async () => {
+      signal?.throwIfAborted();
+      const stream = (await this.#docker.getContainer(id).attach({
+        stream: true,
+        stdin: true,
+        stdout: true,
+        stderr: true,
+        hijack: true,
+        ...(signal ? { abortSignal: signal } : {}),
+      })) as unknown as Duplex;
+      const abort = () => stream.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', abort, { once: true });
+      try {
+        return await new Promise<string>((resolve, reject) => {
+          let text = '';
+          const stdout = new PassThrough().setEncoding('utf8');
+          stdout.on('data', (chunk: string) => {
+            text += chunk;
+            if (options.until(text)) resolve(text);
+          });
+          this.#docker.modem.demuxStream(stream, stdout, new PassThrough().resume());
+          stream.on('error', reject);
+          stream.on('close', () =>
+            reject(signal?.reason ?? new Error('the container detached before replying')),
+          );
+          if (signal?.aborted) abort();
+          else stream.write(options.input);
+        });
+      } finally {
+        signal?.removeEventListener('abort', abort);
+        stream.destroy();
+      }
     });
   }
 

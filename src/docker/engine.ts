@@ -41,11 +41,15 @@ export interface Engine {
   exec(id: string, options: ExecOptions): Promise<ExecResult>;
   /** Runs a command wired to the given streams (TTY or not); resolves with its exit code. */
   execStream(id: string, options: ExecStreamOptions): Promise<number>;
-  logs(
-    id: string,
-    options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable },
-  ): Promise<void>;
+  /** Each log entry (one line) is one write; `timestamps` prefixes it with RFC 3339 time and a space. */
+  logs(id: string, options: LogsOptions): Promise<void>;
   stats(id: string): Promise<ContainerStats>;
+  /**
+   * Attaches to the main process's stdin/stdout (no new process in the container), writes
+   * `input`, and resolves with what it printed once `until(stdout)` holds; then detaches.
+   * Rejects when `signal` aborts, and when the stream ends before `until` holds.
+   */
+  attachRequest(id: string, options: AttachRequestOptions): Promise<string>;
   resizeContainerTty?(id: string, size: TtySize): Promise<void>;
   /** A network's driver and options (e.g. the bridge's `com.docker.network.driver.mtu`). */
   inspectNetwork?(name: string): Promise<NetworkDetails | undefined>;
@@ -122,6 +126,8 @@ export interface ContainerSpec {
   securityOpt: string[];
   capDrop: string[];
   capAdd: string[];
+  /** The main process's output: log driver and its options (e.g. json-file `max-size`). */
+  logConfig?: { type: string; config: Record<string, string> };
 }
 
 export interface ContainerSummary {
@@ -161,6 +167,8 @@ export interface ExecOptions {
   user?: string;
   env?: string[];
   workingDir?: string;
+  /** Aborting detaches and rejects (the command may still run on in the container). */
+  signal?: AbortSignal;
   /** Written to the command's stdin, then closed. */
   stdin?: string | Buffer;
 }
@@ -188,6 +196,24 @@ export interface ExecStreamOptions {
   size?: TtySize;
   /** Called with a function that resizes the exec's TTY (for SIGWINCH). */
   onResize?: (resize: (size: TtySize) => Promise<void>) => void;
+  /** Aborting detaches and rejects (the command may still run on in the container). */
+  signal?: AbortSignal;
+}
+
+export interface LogsOptions {
+  follow?: boolean;
+  tail?: number;
+  /** Only entries at or after this time: Unix seconds, with up to 9 decimals. */
+  since?: string;
+  timestamps?: boolean;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+export interface AttachRequestOptions {
+  input: string;
+  until: (stdout: string) => boolean;
+  signal?: AbortSignal;
 }
 
 export interface ContainerStats {

@@ -13,6 +13,8 @@ export const Labels = {
   version: `${LABEL_PREFIX}.version`,
   created: `${LABEL_PREFIX}.created`,
   image: `${LABEL_PREFIX}.image`,
+  /** The keeper protocol the container's main process speaks (`list` asks it over attach). */
+  keeper: `${LABEL_PREFIX}.keeper`,
   contentHash: `${LABEL_PREFIX}.content-hash`,
   agentVersions: `${LABEL_PREFIX}.agent-versions`,
   /** Image labels: the layer's parent image id and the base image it was built on. */

@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEEPER_MARK } from '../../src/core/sessions/keeper.js';
 import { binPath, parseJson, runCli } from '../helpers/cli.js';
 import {
   docker,
@@ -67,6 +68,30 @@ describe('living with an agent container', () => {
     );
     const quiet = await cli('list', '--quiet');
     expect(quiet.stdout.split('\n')).toContain(name);
+  });
+
+  it("list asks the container's keeper over attach (no exec), and concurrent lists each get their answer", async () => {
+    expect(docker('inspect', '--format', '{{.Config.OpenStdin}} {{.Config.StdinOnce}}', name)).toBe(
+      'true false',
+    );
+    expect(docker('inspect', '--format', '{{index .Config.Labels "dev.launch-agent.keeper"}}', name)).toBe(
+      '1',
+    );
+    expect(docker('inspect', '--format', '{{json .HostConfig.LogConfig}}', name)).toBe(
+      '{"Type":"json-file","Config":{"max-file":"2","max-size":"1m"}}',
+    );
+    const replies = () =>
+      docker('logs', name)
+        .split('\n')
+        .filter((l) => l.startsWith(`${KEEPER_MARK} `));
+    const before = replies().length;
+    const lists = await Promise.all([listed(), listed(), listed(), listed()]);
+    for (const item of lists) expect(item).toMatchObject({ ahead: 0, uncommitted: true });
+    // A reply per list (more if someone else listed meanwhile), each to its own nonce.
+    const fresh = replies().slice(before);
+    expect(fresh.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(fresh.map((l) => l.split(' ')[1])).size).toBe(fresh.length);
+    for (const line of fresh) expect(line).toMatch(/ ok 0 1$/);
   });
 
   it('finds the container by an unambiguous prefix and fails clearly for an unknown name', async () => {
@@ -159,6 +184,41 @@ describe('living with an agent container', () => {
     expect(rm.stderr).toContain('1 commit not pushed to local');
     expect(rm.stderr).toContain(`${sha} session work`);
     expect(rm.stderr).toContain('--force');
+    // A container launched before the keeper (`sleep infinity`, no stdin, no keeper label) is
+    // checked through exec: same workspace, same columns.
+    const old = `la-e2e-old-${Date.now().toString(36)}`;
+    const labels = JSON.parse(docker('inspect', '--format', '{{json .Config.Labels}}', name)) as Record<
+      string,
+      string
+    >;
+    const oldLabels = Object.entries(labels).filter(
+      ([key]) => key !== 'dev.launch-agent.keeper' && key !== 'dev.launch-agent.volume',
+    );
+    try {
+      docker(
+        'run',
+        '-d',
+        '--name',
+        old,
+        ...oldLabels.flatMap(([key, value]) => ['--label', `${key}=${value}`]),
+        '--user',
+        docker('inspect', '--format', '{{.Config.User}}', name),
+        '--mount',
+        `type=volume,src=${name}-workspace,dst=/workspace,readonly`,
+        '--workdir',
+        '/workspace',
+        docker('inspect', '--format', '{{.Config.Image}}', name),
+        'sleep',
+        'infinity',
+      );
+      const repo = ['--repo', path.basename(fixture.repo)];
+      const both = parseJson<ListItem[]>(await cli('list', ...repo, '--json'));
+      expect(both.find((i) => i.name === old)).toMatchObject({ ahead: 1, uncommitted: false });
+      expect(both.find((i) => i.name === name)).toMatchObject({ ahead: 1, uncommitted: false });
+    } finally {
+      docker('rm', '-f', old);
+    }
+
     const rmJson = await cli('rm', name, '--json');
     expect(parseJson<{ error: { code: string; containers: unknown[] } }>(rmJson).error).toMatchObject({
       code: 'UNPUSHED_WORK',
@@ -356,9 +416,30 @@ describe('living with an agent container', () => {
     }
   });
 
+  it('shows a container whose keeper is wedged as unknown, without holding up the list', async () => {
+    // The keeper is tini's only child: stop it and the container's git check never answers.
+    docker('exec', name, 'sh', '-c', 'kill -STOP $(pgrep -P 1)');
+    try {
+      const started = Date.now();
+      expect(await listed()).toMatchObject({ running: true, ahead: null, uncommitted: null });
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      docker('exec', name, 'sh', '-c', 'kill -CONT $(pgrep -P 1)');
+    }
+    expect((await listed()).ahead).not.toBeNull();
+  });
+
   it('logs and stats report on the container', async () => {
-    const logs = await cli('logs', name, '--tail', '5');
+    // The container's own output, between keeper replies (each list adds one to the log).
+    docker('exec', name, 'sh', '-c', 'echo from-main-process > /proc/1/fd/1');
+    await listed();
+    const logs = await cli('logs', name, '--tail', '1');
     expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toBe('from-main-process\n');
+    const all = await cli('logs', name);
+    expect(all.stdout).toContain('from-main-process\n');
+    expect(all.stdout + all.stderr).not.toContain(KEEPER_MARK);
+    expect(docker('logs', name)).toContain(KEEPER_MARK);
     const stats = await cli('stats', name, '--json');
     expect(stats.code, stats.stderr).toBe(0);
     const [s] = parseJson<Array<Record<string, number | string>>>(stats);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerDetails, Engine } from '../../docker/engine.js';
 import { Labels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
+import { type KeeperReply, keeperRequest, parseKeeperReply } from './keeper.js';
 import { WORKSPACE_DIR } from './vscode.js';
 
 /** What `rm` would lose: commits not on any `local/*` ref, and uncommitted files. */
@@ -42,8 +43,16 @@ export function isClean(state: WorkState): boolean {
 }
 
 /** Runs the status script in a running container, as its own (agent) user. */
-export async function workStateOfRunning(engine: Engine, id: string): Promise<WorkState> {
-  const result = await engine.exec(id, { cmd: ['sh', '-c', WORK_STATE_SCRIPT], workingDir: WORKSPACE_DIR });
+export async function workStateOfRunning(
+  engine: Engine,
+  id: string,
+  signal?: AbortSignal,
+): Promise<WorkState> {
+  const result = await engine.exec(id, {
+    cmd: ['sh', '-c', WORK_STATE_SCRIPT],
+    workingDir: WORKSPACE_DIR,
+    ...(signal ? { signal } : {}),
+  });
   if (result.exitCode !== 0) {
     throw new LaunchError(
       'COMMAND_FAILED',
@@ -51,6 +60,51 @@ export async function workStateOfRunning(engine: Engine, id: string): Promise<Wo
     );
   }
   return parseWorkState(result.stdout);
+}
+
+/** What `list` shows of a WorkState. */
+export interface WorkSummary {
+  ahead: number;
+  uncommitted: boolean;
+}
+
+/**
+ * `list`'s check of a running container: its keeper answers over attach (no new process in the
+ * container); containers launched before the keeper, or an engine that refuses the attach, get
+ * the status script through exec. Rejects once `timeoutMs` has passed (a wedged git or engine).
+ */
+export async function workSummaryOfRunning(
+  engine: Engine,
+  id: string,
+  options: { keeper: boolean; timeoutMs: number },
+): Promise<WorkSummary> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  if (options.keeper) {
+    try {
+      return await askKeeper(engine, id, signal);
+    } catch (error) {
+      if (signal.aborted || (error instanceof LaunchError && error.code === 'COMMAND_FAILED')) throw error;
+    }
+  }
+  const state = await workStateOfRunning(engine, id, signal);
+  return { ahead: state.unpushed.length, uncommitted: state.uncommitted.length > 0 };
+}
+
+async function askKeeper(engine: Engine, id: string, signal: AbortSignal): Promise<WorkSummary> {
+  const nonce = randomBytes(8).toString('hex');
+  let reply: KeeperReply | undefined;
+  await engine.attachRequest(id, {
+    input: keeperRequest(nonce),
+    until: (stdout) => {
+      reply = parseKeeperReply(stdout, nonce);
+      return reply !== undefined;
+    },
+    signal,
+  });
+  if (!reply?.ok) {
+    throw new LaunchError('COMMAND_FAILED', `git in the container failed (exit ${reply?.exitCode ?? -1})`);
+  }
+  return { ahead: reply.ahead, uncommitted: reply.uncommitted };
 }
 
 /**

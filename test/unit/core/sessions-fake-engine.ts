@@ -1,4 +1,12 @@
-import type { ContainerSummary, Engine, ExecOptions, ExecResult } from '../../../src/docker/engine.js';
+import { KEEPER_MARK, KEEPER_PROTOCOL } from '../../../src/core/sessions/keeper.js';
+import { parseWorkState } from '../../../src/core/sessions/work-state.js';
+import type {
+  AttachRequestOptions,
+  ContainerSummary,
+  Engine,
+  ExecOptions,
+  ExecResult,
+} from '../../../src/docker/engine.js';
 import { Labels } from '../../../src/docker/labels.js';
 
 /** Test double for the engine calls the session core makes; records what it was asked. */
@@ -8,8 +16,10 @@ export interface FakeContainer {
   agent?: string;
   repo?: string;
   created?: string;
-  /** What the git status script prints in it (or a failure). */
+  /** What the git status script prints in it (or a failure); its keeper answers the same. */
   git?: ExecResult;
+  /** Launched with the keeper (its label); `hang` never replies, `refuse` fails the attach. */
+  keeper?: true | 'hang' | 'refuse';
 }
 
 export class FakeEngine {
@@ -17,6 +27,7 @@ export class FakeEngine {
   readonly removedVolumes: string[] = [];
   readonly created: string[] = [];
   readonly execs: Array<{ id: string; options: ExecOptions }> = [];
+  readonly attaches: string[] = [];
   readonly stopped: string[] = [];
   readonly started: string[] = [];
   volumes: string[];
@@ -47,6 +58,7 @@ export class FakeEngine {
         [Labels.branch]: 'claude/x',
         [Labels.volume]: `${c.name}-workspace`,
         ...(c.created ? { [Labels.created]: c.created } : {}),
+        ...(c.keeper ? { [Labels.keeper]: KEEPER_PROTOCOL } : {}),
       },
     };
   }
@@ -70,6 +82,28 @@ export class FakeEngine {
     const name = id.replace(/^id-/, '').replace(/-check-[0-9a-f]+$/, '');
     const c = this.containers.find((x) => x.name === name);
     return c?.git ?? { exitCode: 0, stdout: '@@launch-agent-status@@\n', stderr: '' };
+  }
+
+  /** The keeper's side: one reply line per request, after another client's reply and some noise. */
+  async attachRequest(id: string, options: AttachRequestOptions): Promise<string> {
+    this.attaches.push(id);
+    const c = this.containers.find((x) => `id-${x.name}` === id);
+    if (c?.keeper === 'refuse') throw new Error('attach refused');
+    if (c?.keeper === 'hang') {
+      return new Promise((_, reject) =>
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason)),
+      );
+    }
+    const nonce = /^launch-agent-status ([0-9a-z]+)\n$/.exec(options.input)?.[1];
+    const git = c?.git ?? gitOutput([]);
+    let line = `${KEEPER_MARK} ${nonce} fail ${git.exitCode}\n`;
+    if (git.exitCode === 0) {
+      const state = parseWorkState(git.stdout);
+      line = `${KEEPER_MARK} ${nonce} ok ${state.unpushed.length} ${state.uncommitted.length > 0 ? 1 : 0}\n`;
+    }
+    const output = `${KEEPER_MARK} 0other0 ok 9 1\nnoise\n${line}`;
+    if (!options.until(output)) throw new Error('the container detached before replying');
+    return output;
   }
 
   async inspectContainer(id: string) {

@@ -126,6 +126,60 @@ describe('listSessions', () => {
     expect(item).toMatchObject({ name: 'a', ahead: null, uncommitted: null });
   });
 
+  it('asks the keeper of containers launched with one, and execs in older ones', async () => {
+    const engine = new FakeEngine([
+      {
+        name: 'new',
+        created: '2026-11-25T11:00:00.000Z',
+        keeper: true,
+        git: gitOutput(['abc x', 'def y'], ['?? f']),
+      },
+      { name: 'old', created: '2026-11-25T10:00:00.000Z', git: gitOutput(['abc x', 'def y'], ['?? f']) },
+    ]);
+    const items = await listSessions({ engine: engine.asEngine() });
+    // The same columns either way.
+    expect(items.map((i) => [i.name, i.ahead, i.uncommitted])).toEqual([
+      ['new', 2, true],
+      ['old', 2, true],
+    ]);
+    expect(engine.attaches).toEqual(['id-new']);
+    expect(engine.execs.map((e) => e.id)).toEqual(['id-old']);
+  });
+
+  it('shows unknown for a container whose keeper does not answer in time, and lists the rest', async () => {
+    const engine = new FakeEngine([
+      { name: 'wedged', created: '2026-11-25T11:00:00.000Z', keeper: 'hang' },
+      { name: 'fine', created: '2026-11-25T10:00:00.000Z', keeper: true, git: gitOutput(['abc x']) },
+    ]);
+    const started = Date.now();
+    const items = await listSessions({ engine: engine.asEngine() }, { timeoutMs: 50 });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(items.map((i) => [i.name, i.ahead, i.uncommitted])).toEqual([
+      ['wedged', null, null],
+      ['fine', 1, false],
+    ]);
+    // A timeout is not retried with exec: that would only double the wait.
+    expect(engine.execs).toEqual([]);
+  });
+
+  it('falls back to exec when the engine refuses the attach, but not when git failed', async () => {
+    const engine = new FakeEngine([
+      {
+        name: 'refused',
+        created: '2026-11-25T11:00:00.000Z',
+        keeper: 'refuse',
+        git: gitOutput([], ['?? f']),
+      },
+      { name: 'broken', created: '2026-11-25T10:00:00.000Z', keeper: true, git: gitOutput([], [], 128) },
+    ]);
+    const items = await listSessions({ engine: engine.asEngine() });
+    expect(items.map((i) => [i.name, i.ahead, i.uncommitted])).toEqual([
+      ['refused', 0, true],
+      ['broken', null, null],
+    ]);
+    expect(engine.execs.map((e) => e.id)).toEqual(['id-refused']);
+  });
+
   it('runs the git checks in parallel', async () => {
     const engine = new FakeEngine(Array.from({ length: 20 }, (_, i) => ({ name: `c${i}` })));
     let inFlight = 0;
