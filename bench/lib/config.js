@@ -15,7 +15,7 @@ const QUICK = {
   large: { name: 'large', files: 3_000, mb: 30, commits: 200 },
 };
 
-const METHODS = ['ours', 'bindCp', 'dockerCp', 'devcontainer', 'floor'];
+const METHODS = ['ours', 'oursStream', 'bindCp', 'dockerCp', 'devcontainer', 'floor'];
 
 /**
  * Everything the run reads from the environment:

@@ -132,7 +132,7 @@ export async function profileCopy(ctx, repo, log) {
   try {
     const { readRepo } = await import(dist('git/repo.js'));
     const { OwnedTar } = await import(dist('workspace/tar.js'));
-    const { addWorkspace } = await import(dist('workspace/workspace.js'));
+    const { addWorkspace, listWorkTree } = await import(dist('workspace/workspace.js'));
     result.readRepo = await times(3, () => readRepo(repo.dir));
     const facts = await readRepo(repo.dir);
     const build = async (sink) => {
@@ -141,7 +141,7 @@ export async function profileCopy(ctx, repo, log) {
         await addWorkspace(tar, {
           repo: facts,
           branch: 'claude/profile',
-          includeIgnored: false,
+          entries: await listWorkTree(facts.root, false),
           prefix: 'workspace',
         });
         tar.finish();

@@ -8,13 +8,14 @@ import { run, waitForLine } from './proc.js';
 
 export const METHOD_LABELS = {
   ours: 'launch-agent',
+  oursStream: 'launch-agent, archive stream',
   bindCp: '(a) bind + cp -r',
   dockerCp: '(b) run + docker cp',
   devcontainer: '(c) devcontainer up',
   floor: '(d) floor: run + cp -a',
 };
 
-export const methods = { ours, bindCp, dockerCp, devcontainer, floor };
+export const methods = { ours, oursStream, bindCp, dockerCp, devcontainer, floor };
 
 /** `launch-agent <repo> --detach --json` as a user types it: node start-up included. */
 export async function ours(ctx, repo, tag, extraArgs = []) {
@@ -53,6 +54,14 @@ export async function ours(ctx, repo, tag, extraArgs = []) {
     image: json.image,
     files: json.copied?.files,
   };
+}
+
+/**
+ * The same launch through the engine's archive API, as every engine that is not on this machine
+ * (remote, Docker Desktop, Podman, rootless) gets it: `LAUNCH_AGENT_COPY=stream`.
+ */
+async function oursStream(ctx, repo, tag) {
+  return ours({ ...ctx, env: { ...ctx.env, LAUNCH_AGENT_COPY: 'stream' } }, repo, `${tag}-stream`);
 }
 
 /** (a) The original design: bind-mount the repo read-only, `cp -r` it into the volume at start. */

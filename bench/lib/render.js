@@ -151,7 +151,10 @@ function profileSection(result) {
       'docker create / docker start (CLI)',
       p.dockerCreate ? `${p.dockerCreate} ms / ${p.dockerStart} ms` : '-',
     ],
-    ['launch-agent copy step (tar + PUT /archive, overlapped)', ms(medium.parts.ours?.copy)],
+    [
+      'launch-agent copy step (helper container cp, or tar + PUT /archive without one)',
+      ms(medium.parts.ours?.copy),
+    ],
   ];
   return {
     title: `Where the copy goes (${medium.name} repo)`,

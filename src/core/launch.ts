@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Readable } from 'node:stream';
 import { getAgent } from '../agents/registry.js';
 import type { AgentDescriptor } from '../agents/types.js';
@@ -5,12 +6,21 @@ import type { ProgressFn } from '../cli/progress.js';
 import type { HostFacts } from '../config/paths.js';
 import type { Engine } from '../docker/engine.js';
 import { Labels, managedLabels } from '../docker/labels.js';
-import { LaunchError } from '../errors.js';
+import { LaunchError, messageOf } from '../errors.js';
 import { formatBytes } from '../util/format.js';
-import { OwnedTar } from '../workspace/tar.js';
-import { addWorkspace } from '../workspace/workspace.js';
+import { type CopyStats, OwnedTar } from '../workspace/tar.js';
+import { addWorkspace, listWorkTree } from '../workspace/workspace.js';
 import { readContainerFile } from './container-files.js';
 import { addHome, type HomeFileTransform, remapAgentUser } from './home.js';
+import {
+  type BindCopy,
+  COPY_SETTING,
+  type CopyChoice,
+  type CopyMethod,
+  copyMethodBeforeEngine,
+  copyMethodFromEngine,
+  prepareBindCopy,
+} from './launch/bind-copy.js';
 import { claimName } from './launch/claim.js';
 import { CreatedObjects } from './launch/created.js';
 import {
@@ -40,6 +50,8 @@ export interface LaunchDeps {
   extraLabels?: Record<string, string>;
   onProgress?: ProgressFn;
   warn?: (message: string) => void;
+  /** Details for `--verbose`. */
+  debug?: (message: string) => void;
   signal?: AbortSignal;
   now?: () => Date;
   random?: () => number;
@@ -57,7 +69,8 @@ export interface LaunchResult {
   repo: string;
   user: string;
   created: string;
-  copied: { files: number; bytes: number; skipped: string[] };
+  /** `method`: how the files got in (see CopyMethod in launch/bind-copy.ts). */
+  copied: { files: number; bytes: number; skipped: string[]; method: CopyMethod };
   warnings: string[];
 }
 
@@ -74,6 +87,19 @@ export async function launch(options: LaunchOptions, deps: LaunchDeps): Promise<
     if (deps.signal?.aborted) throw interrupted();
     throw error;
   }
+}
+
+/** Asks the engine where it runs only when the answer matters; meanwhile the launch goes on. */
+async function decideCopy(deps: LaunchDeps): Promise<CopyChoice> {
+  const { host, engine } = deps;
+  const early = copyMethodBeforeEngine({
+    setting: host.env[COPY_SETTING],
+    platform: host.platform,
+    endpoint: engine.endpoint,
+  });
+  if (early) return early;
+  const info = await engine.info({ timeoutMs: 15_000 }).catch(() => undefined);
+  return copyMethodFromEngine(info, hostname());
 }
 
 function interrupted(): LaunchError {
@@ -95,7 +121,13 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   };
 
   const agent = getAgent(options.agent);
+  const copyChoice = decideCopy(deps);
+  copyChoice.catch(() => undefined);
   const { repo, source } = await resolveSource(options.source, deps.host, progress);
+  // git lists the files while the launch checks names and images.
+  const includeIgnored = options.includeIgnored ?? false;
+  const workTree = listWorkTree(repo.root, includeIgnored);
+  workTree.catch(() => undefined);
   const secretsFile = await findSecretsFile(options.secretsFile, deps.host);
   const authFound = options.auth === 'none' ? [] : await existingAuth(agent.authLocations(deps.host));
   const plan = planLaunch({
@@ -126,6 +158,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   const image = await deps.ensureAgentImage(agent, options, deps.onProgress);
   checkAbort();
 
+  const entries = await workTree;
   await using created = new CreatedObjects(engine);
   progress({ step: 'create', message: `creating ${plan.name}`, state: 'start' });
   await engine.createVolume(
@@ -133,42 +166,80 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
     managedLabels('volume', { [Labels.agent]: agent.name, [Labels.repo]: repo.name }),
   );
   created.volume = plan.volume;
-  const id = await engine.createContainer({
-    name: plan.name,
-    image,
-    labels: { ...plan.labels, [Labels.image]: image, ...KEEPER_LABELS, ...deps.extraLabels },
-    env: plan.env,
-    // The keeper keeps it up and answers `list`; the agent runs through `docker exec`.
-    ...KEEPER_CONTAINER,
-    user: `${plan.user.uid}:${plan.user.gid}`,
-    workingDir: WORKSPACE,
-    hostname: plan.name.slice(0, 63),
-    mounts: plan.mounts,
-    nanoCpus: plan.nanoCpus,
-    memoryBytes: plan.memoryBytes,
-    pidsLimit: plan.pidsLimit,
-    network: plan.network,
-    securityOpt: plan.securityOpt,
-    capDrop: plan.capDrop,
-    capAdd: [],
-  });
+  const choice = await copyChoice;
+  const [container, helper] = await Promise.allSettled([
+    engine.createContainer({
+      name: plan.name,
+      image,
+      labels: { ...plan.labels, [Labels.image]: image, ...KEEPER_LABELS, ...deps.extraLabels },
+      env: plan.env,
+      // The keeper keeps it up and answers `list`; the agent runs through `docker exec`.
+      ...KEEPER_CONTAINER,
+      user: `${plan.user.uid}:${plan.user.gid}`,
+      workingDir: WORKSPACE,
+      hostname: plan.name.slice(0, 63),
+      mounts: plan.mounts,
+      nanoCpus: plan.nanoCpus,
+      memoryBytes: plan.memoryBytes,
+      pidsLimit: plan.pidsLimit,
+      network: plan.network,
+      securityOpt: plan.securityOpt,
+      capDrop: plan.capDrop,
+      capAdd: [],
+    }),
+    choice.method === 'bind'
+      ? prepareBindCopy({
+          engine,
+          image,
+          volume: plan.volume,
+          repo,
+          entries,
+          branch: plan.branch,
+          user: plan.user,
+          memoryBytes: plan.memoryBytes,
+          forName: plan.name,
+        })
+      : Promise.resolve(undefined),
+  ]);
+  if (helper.status === 'fulfilled' && helper.value) created.helper = helper.value.id;
+  if (container.status === 'rejected') throw container.reason;
+  const id = container.value;
   created.container = id;
+  let bind: BindCopy | undefined;
+  if (helper.status === 'fulfilled') bind = helper.value;
+  else if (!deps.signal?.aborted) {
+    // An engine that cannot mount the repo (it does not see this machine's files): stream it.
+    const note = `copy: no helper container (${messageOf(helper.reason)}); streaming instead`;
+    if (choice.reason.startsWith(COPY_SETTING)) warn(note);
+    else deps.debug?.(note);
+  }
+  deps.debug?.(`copy: ${bind ? 'bind' : 'stream'} (${choice.reason})`);
   progress({ step: 'create', message: `created ${plan.name}`, state: 'done' });
   checkAbort();
 
-  // Starting takes a few hundred ms of the engine's time; the copy goes into the running
-  // container's volume and home meanwhile. Awaited after the copy.
-  const starting = engine.startContainer(id);
-  starting.catch(() => undefined);
   progress({ step: 'copy', message: 'copying the workspace', state: 'start' });
-  const tar = new OwnedTar(plan.user, (stats) =>
-    progress({
-      step: 'copy',
-      message: `copying the workspace: ${stats.files} files, ${formatBytes(stats.bytes)}`,
-    }),
+  // Everything that lands in the container's own file system (home, /etc/passwd) and, without
+  // a helper, the workspace too: one archive, every entry owned by the agent user.
+  const tar = new OwnedTar(
+    plan.user,
+    bind
+      ? undefined
+      : (stats) =>
+          progress({
+            step: 'copy',
+            message: `copying the workspace: ${stats.files} files, ${formatBytes(stats.bytes)}`,
+          }),
   );
-  const abortCopy = () => tar.pack.destroy(new Error('interrupted'));
+  const abortCopy = () => {
+    tar.pack.destroy(new Error('interrupted'));
+    // Stops a helper mid-copy (its run then ends), rather than waiting for it to finish.
+    if (created.helper) engine.removeContainer(created.helper, { force: true }).catch(() => undefined);
+  };
   deps.signal?.addEventListener('abort', abortCopy, { once: true });
+  const copiedReport = (files: number, bytes: number) => {
+    progress({ step: 'copy', message: `copied ${files} files (${formatBytes(bytes)})`, state: 'done' });
+    progress({ step: 'git', message: `wiring git: branch ${plan.branch}, remote local`, state: 'start' });
+  };
   const writing = (async () => {
     if (plan.user.uid !== DEFAULT_UID || plan.user.gid !== DEFAULT_UID) {
       const [passwd, group] = await Promise.all([
@@ -179,36 +250,62 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
       await tar.file('etc/passwd', remapped.passwd, 0o644);
       await tar.file('etc/group', remapped.group, 0o644);
     }
-    await addWorkspace(tar, {
-      repo,
-      branch: plan.branch,
-      includeIgnored: options.includeIgnored ?? false,
-      prefix: 'workspace',
-      onGit: () => {
-        const { files, bytes } = tar.stats;
-        progress({ step: 'copy', message: `copied ${files} files (${formatBytes(bytes)})`, state: 'done' });
-        progress({ step: 'git', message: `wiring git: branch ${plan.branch}, remote local`, state: 'start' });
-      },
-    });
-    progress({
-      step: 'git',
-      message: `on branch ${plan.branch}; git push goes to ${repo.root}`,
-      state: 'done',
-    });
+    if (bind) {
+      // The volume's root, owned by the agent user: the helper copies into it as that user.
+      await tar.dir(WORKSPACE.slice(1));
+    } else {
+      await addWorkspace(tar, {
+        repo,
+        branch: plan.branch,
+        entries,
+        prefix: WORKSPACE.slice(1),
+        onGit: () => copiedReport(tar.stats.files, tar.stats.bytes),
+      });
+    }
     progress({ step: 'config', message: `writing ${agent.displayName} settings`, state: 'start' });
     await addHome(tar, { prefix: HOME.slice(1), agent, plan, ...(transform ? { transform } : {}) });
     tar.finish();
   })();
   writing.catch((error: unknown) => tar.pack.destroy(error as Error));
+  const copyStart = performance.now();
+  const since = () => `${Math.round(performance.now() - copyStart)} ms`;
+  const archived = Promise.all([engine.putArchive(id, '/', tar.pack as unknown as Readable), writing]);
+  archived.then(() => deps.debug?.(`copy: archive in after ${since()}`)).catch(() => undefined);
+  // Docker 20.10 holds the container's lock for an archive and for a start: the start follows
+  // the archive (small with a helper), while the helper copies into the volume.
+  const starting = bind ? archived.then(() => engine.startContainer(id)) : engine.startContainer(id);
+  starting.then(() => deps.debug?.(`start: container started after ${since()}`)).catch(() => undefined);
+  let copied: CopyStats;
   try {
-    await Promise.all([engine.putArchive(id, '/', tar.pack as unknown as Readable), writing]);
+    if (bind) {
+      const total = bind.total;
+      const [stats] = await Promise.all([
+        bind.run(
+          archived,
+          (files) => progress({ step: 'copy', message: `copying the workspace: ${files}/${total} files` }),
+          deps.debug,
+        ),
+        archived,
+      ]);
+      created.helper = undefined; // the engine removes it once it exits
+      copiedReport(stats.files, stats.bytes);
+      copied = { ...stats, skipped: [...stats.skipped, ...tar.stats.skipped] };
+    } else {
+      await archived;
+      copied = tar.stats;
+    }
   } finally {
     deps.signal?.removeEventListener('abort', abortCopy);
   }
   checkAbort();
-  if (tar.stats.skipped.length > 0) {
+  progress({
+    step: 'git',
+    message: `on branch ${plan.branch}; git push goes to ${repo.root}`,
+    state: 'done',
+  });
+  if (copied.skipped.length > 0) {
     warn(
-      `${tar.stats.skipped.length} unreadable file(s) left out of the copy: ${tar.stats.skipped.slice(0, 5).join(', ')}`,
+      `${copied.skipped.length} unreadable file(s) left out of the copy: ${copied.skipped.slice(0, 5).join(', ')}`,
     );
   }
   progress({
@@ -237,7 +334,12 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
     repo: repo.root,
     user: `${plan.user.uid}:${plan.user.gid}`,
     created: plan.labels[Labels.created]!,
-    copied: { files: tar.stats.files, bytes: tar.stats.bytes, skipped: tar.stats.skipped },
+    copied: {
+      files: copied.files,
+      bytes: copied.bytes,
+      skipped: copied.skipped,
+      method: bind ? 'bind' : 'stream',
+    },
     warnings,
   };
 }

@@ -128,7 +128,8 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const volume = `${name}-workspace`;
   const auth = options.auth ?? 'ro';
   const mounts: MountSpec[] = [
-    { type: 'volume', source: volume, target: WORKSPACE },
+    // Nothing of the image's /workspace is wanted: the volume's root is ours to set.
+    { type: 'volume', source: volume, target: WORKSPACE, noCopy: true },
     // The host's git dir is read-only but for what a push writes: objects, refs and their
     // logs. Hooks, config, info/ and submodules' git dirs stay out of reach, so nothing in the
     // container can plant code the host will run.

@@ -22,6 +22,7 @@ import type {
   ImageDetails,
   LogsOptions,
   NetworkDetails,
+  RunContainerOptions,
   VolumeSummary,
 } from './engine.js';
 import { followBuild, followJsonStream } from './json-stream.js';
@@ -150,7 +151,12 @@ export class DockerodeEngine implements Engine {
       // @types/dockerode leaves out the options argument (abortSignal) both calls take.
       const docker = this.#docker as unknown as {
         version(o: object): Promise<Docker.DockerVersion>;
-        info(o: object): Promise<{ SecurityOptions?: string[]; Driver?: string; OperatingSystem?: string }>;
+        info(o: object): Promise<{
+          SecurityOptions?: string[];
+          Driver?: string;
+          OperatingSystem?: string;
+          Name?: string;
+        }>;
       };
       const [version, info] = await Promise.all([docker.version(opts), docker.info(opts)]).catch(
         (error: unknown) => {
@@ -179,6 +185,7 @@ export class DockerodeEngine implements Engine {
         os: info.OperatingSystem ?? version.Os,
         arch: version.Arch,
         rootless: securityOptions.some((o) => o.includes('rootless')),
+        hostname: info.Name ?? '',
       };
     });
   }
@@ -319,13 +326,16 @@ export class DockerodeEngine implements Engine {
         ...(spec.hostname ? { Hostname: spec.hostname } : {}),
         Tty: spec.tty ?? false,
         OpenStdin: spec.openStdin ?? false,
+        ...(spec.stdinOnce ? { StdinOnce: true, AttachStdin: true } : {}),
         HostConfig: {
           Mounts: spec.mounts.map((m) => ({
             Type: m.type,
             Source: m.source,
             Target: m.target,
             ReadOnly: m.readOnly ?? false,
+            ...(m.noCopy ? { VolumeOptions: { NoCopy: true } as Docker.MountSettings['VolumeOptions'] } : {}),
           })),
+          ...(spec.autoRemove ? { AutoRemove: true } : {}),
           NanoCpus: spec.nanoCpus,
           Memory: spec.memoryBytes,
           PidsLimit: spec.pidsLimit,
@@ -437,6 +447,47 @@ export class DockerodeEngine implements Engine {
     return this.#call(`copy from ${id}:${sourcePath}`, async () => {
       const stream = await this.#docker.getContainer(id).getArchive({ path: sourcePath });
       return stream as unknown as Readable;
+    });
+  }
+
+  async runContainer(id: string, options: RunContainerOptions): Promise<ExecResult> {
+    return this.#call(`run ${id}`, async () => {
+      const container = this.#docker.getContainer(id);
+      const stream = await container.attach({
+        stream: true,
+        hijack: true,
+        stdin: true,
+        stdout: true,
+        stderr: true,
+      });
+      // Asked before the start: an auto-removed container may be gone right after it exits.
+      const exited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode?: number }>;
+      exited.catch(() => undefined);
+      const stdout: Buffer[] = [];
+      const stderr: Buffer[] = [];
+      const out = collector(stdout);
+      if (options.onStdout) out.on('data', options.onStdout);
+      const ended = new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      this.#docker.modem.demuxStream(stream, out, collector(stderr));
+      try {
+        await container.start();
+      } catch (error) {
+        (stream as unknown as { destroy(): void }).destroy();
+        throw error;
+      }
+      options.stdin.pipe(stream);
+      options.stdin.on('end', () => (stream as unknown as { end?: () => void }).end?.());
+      const { StatusCode } = await exited;
+      await ended;
+      return {
+        exitCode: StatusCode ?? 1,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      };
     });
   }
 

@@ -37,6 +37,11 @@ export interface Engine {
   putArchive(id: string, targetDir: string, tar: Readable): Promise<void>;
   getArchive(id: string, sourcePath: string): Promise<Readable>;
 
+  /**
+   * Starts a created container (made with `openStdin` and `stdinOnce`) attached, feeds it
+   * `stdin`, and resolves when it exits, with its output.
+   */
+  runContainer(id: string, options: RunContainerOptions): Promise<ExecResult>;
   /** Runs a command to completion and captures its output. */
   exec(id: string, options: ExecOptions): Promise<ExecResult>;
   /** Runs a command wired to the given streams (TTY or not); resolves with its exit code. */
@@ -64,6 +69,8 @@ export interface EngineInfo {
   os: string;
   arch: string;
   rootless: boolean;
+  /** The engine machine's host name (Docker's `Name`): equal to ours when the engine is local. */
+  hostname: string;
 }
 
 export interface ImageDetails {
@@ -104,6 +111,8 @@ export interface MountSpec {
   source: string;
   target: string;
   readOnly?: boolean;
+  /** A volume only: do not copy the image's content at the target into a new volume. */
+  noCopy?: boolean;
 }
 
 export interface ContainerSpec {
@@ -117,6 +126,10 @@ export interface ContainerSpec {
   workingDir?: string;
   tty?: boolean;
   openStdin?: boolean;
+  /** Close stdin when the first attached client detaches (so the command sees EOF). */
+  stdinOnce?: boolean;
+  /** The engine removes the container when it exits. */
+  autoRemove?: boolean;
   hostname?: string;
   mounts: MountSpec[];
   nanoCpus: number;
@@ -171,6 +184,13 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Written to the command's stdin, then closed. */
   stdin?: string | Buffer;
+}
+
+export interface RunContainerOptions {
+  /** Piped in once the container has started; ending it closes the container's stdin. */
+  stdin: Readable;
+  /** Each chunk of stdout as it arrives (e.g. progress lines). */
+  onStdout?: (chunk: Buffer) => void;
 }
 
 export interface ExecResult {

@@ -29,53 +29,24 @@ export function git(dir: string): SimpleGit {
 /** Facts about the work tree containing `dir`; REPO_NOT_GIT when there is none. */
 export async function readRepo(dir: string): Promise<RepoFacts> {
   const absolute = path.resolve(dir);
-  let info: string;
-  try {
-    info = await git(absolute).raw([
-      'rev-parse',
-      '--path-format=absolute',
-      '--show-toplevel',
-      '--git-dir',
-      '--git-common-dir',
-    ]);
-  } catch (error) {
-    const message = messageOf(error);
-    if (/not a git repository/i.test(message)) {
-      throw new LaunchError('REPO_NOT_GIT', `not a git repository: ${dir}`, {
-        hint: 'run `git init` there, or pass a folder inside a git work tree or a repository URL',
-      });
-    }
-    if (/dubious ownership/i.test(message)) {
-      throw new LaunchError('REPO_NOT_GIT', `git refuses to read ${dir}: it belongs to another user`, {
-        hint: `if you trust it: git config --global --add safe.directory ${absolute}`,
-      });
-    }
-    if (/must be run in a work tree|bare repository/i.test(message)) {
-      throw new LaunchError('REPO_NOT_GIT', `not a git work tree: ${dir}`, {
-        hint: 'pass a folder inside a checked-out work tree, not a bare repository',
-      });
-    }
-    throw new LaunchError(
-      'REPO_NOT_GIT',
-      `cannot read the git repository at ${dir}: ${message.split('\n')[0]}`,
-      {
-        hint: 'check that git works there (`git status`)',
-        cause: error,
-      },
-    );
-  }
-  const [root, gitDir, commonDir] = info.split('\n').map((line) => line.trim()) as [string, string, string];
-  const repo = git(root);
-  const [head, branch, refs, config, rootStat] = await Promise.all([
-    repo.raw(['rev-parse', '--verify', '--quiet', 'HEAD']).catch(() => ''),
-    repo.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => ''),
+  // One round of git processes, all from `dir` (git finds the work tree from any folder in it).
+  const repo = git(absolute);
+  const quiet = (args: string[]) => repo.raw(args).catch(() => '');
+  const [located, head, branch, refs, config] = await Promise.allSettled([
+    repo.raw(['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--git-common-dir']),
+    quiet(['rev-parse', '--verify', '--quiet', 'HEAD']),
+    quiet(['symbolic-ref', '--quiet', '--short', 'HEAD']),
     repo.raw(['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads']),
-    repo.raw(['config', '--list', '-z']).catch(() => ''),
-    stat(root),
+    quiet(['config', '--list', '-z']),
   ]);
-  const settings = parseConfigList(config);
+  if (located.status === 'rejected') throw notARepo(dir, absolute, located.reason);
+  if (refs.status === 'rejected') throw notARepo(dir, absolute, refs.reason);
+  const info = located.value;
+  const [root, gitDir, commonDir] = info.split('\n').map((line) => line.trim()) as [string, string, string];
+  const rootStat = await stat(root);
+  const settings = parseConfigList(config.status === 'fulfilled' ? config.value : '');
   const branches: Record<string, string> = {};
-  for (const line of refs.split('\n')) {
+  for (const line of refs.value.split('\n')) {
     const [name, commit] = line.split(' ');
     if (name && commit) branches[name] = commit;
   }
@@ -84,13 +55,43 @@ export async function readRepo(dir: string): Promise<RepoFacts> {
     name: path.basename(root),
     gitDir,
     commonDir,
-    head: { commit: head || undefined, branch: branch || undefined },
+    head: {
+      commit: (head.status === 'fulfilled' && head.value) || undefined,
+      branch: (branch.status === 'fulfilled' && branch.value) || undefined,
+    },
     originUrl: settings.get('remote.origin.url'),
     userName: settings.get('user.name'),
     userEmail: settings.get('user.email'),
     branches,
     owner: { uid: rootStat.uid, gid: rootStat.gid },
   };
+}
+
+function notARepo(dir: string, absolute: string, error: unknown): LaunchError {
+  const message = messageOf(error);
+  if (/not a git repository/i.test(message)) {
+    return new LaunchError('REPO_NOT_GIT', `not a git repository: ${dir}`, {
+      hint: 'run `git init` there, or pass a folder inside a git work tree or a repository URL',
+    });
+  }
+  if (/dubious ownership/i.test(message)) {
+    return new LaunchError('REPO_NOT_GIT', `git refuses to read ${dir}: it belongs to another user`, {
+      hint: `if you trust it: git config --global --add safe.directory ${absolute}`,
+    });
+  }
+  if (/must be run in a work tree|bare repository/i.test(message)) {
+    return new LaunchError('REPO_NOT_GIT', `not a git work tree: ${dir}`, {
+      hint: 'pass a folder inside a checked-out work tree, not a bare repository',
+    });
+  }
+  return new LaunchError(
+    'REPO_NOT_GIT',
+    `cannot read the git repository at ${dir}: ${message.split('\n')[0]}`,
+    {
+      hint: 'check that git works there (`git status`)',
+      cause: error,
+    },
+  );
 }
 
 function parseConfigList(text: string): Map<string, string> {

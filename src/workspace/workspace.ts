@@ -7,7 +7,8 @@ import type { OwnedTar } from './tar.js';
 export interface WorkspaceOptions {
   repo: RepoFacts;
   branch: string;
-  includeIgnored: boolean;
+  /** What to copy from the work tree (listWorkTree). */
+  entries: WorkTreeEntry[];
   /** Prefix inside the archive, e.g. `workspace` when extracting at `/`. */
   prefix: string;
   /** Called when the files are in and the git directory starts. */
@@ -23,72 +24,134 @@ export interface WorkspaceOptions {
 export async function addWorkspace(tar: OwnedTar, options: WorkspaceOptions): Promise<void> {
   const { repo, prefix } = options;
   await tar.dir(prefix);
-  await addWorkTree(tar, repo.root, prefix, options.includeIgnored);
+  // Plain paths go in batches so their reads overlap; an empty folder interrupts the batch.
+  let batch: Array<[string, string]> = [];
+  for (const entry of options.entries) {
+    const name = `${prefix}/${entry.path}`;
+    if (!entry.emptyDir) {
+      batch.push([name, path.join(repo.root, entry.path)]);
+      continue;
+    }
+    await tar.hostPaths(batch);
+    batch = [];
+    await tar.dir(name);
+  }
+  await tar.hostPaths(batch);
   options.onGit?.();
-  await addGitDir(tar, repo, options.branch, `${prefix}/.git`);
+  const git = await planGitDir(repo, options.branch);
+  const name = `${prefix}/.git`;
+  await tar.dir(name);
+  await tar.hostPaths(
+    git.copy.map((entry): [string, string] => [`${name}/${entry}`, path.join(repo.commonDir, entry)]),
+    { skip: (child) => child.endsWith('.lock') || child === `${name}/${LOCAL_REMOTE_REFS}` },
+  );
+  await tar.hostPath(`${name}/index`, path.join(repo.commonDir, git.index));
+  for (const [file, content] of git.files) await tar.file(`${name}/${file}`, content);
 }
 
-async function addWorkTree(
-  tar: OwnedTar,
+/** A work-tree path to copy as it is, or an empty folder (a submodule that is not checked out). */
+export interface WorkTreeEntry {
+  path: string;
+  emptyDir?: true;
+}
+
+/**
+ * What a copy of the work tree holds, relative to `root`: tracked + untracked-not-ignored paths
+ * (ignored ones too with `includeIgnored`), checked-out submodules flattened in place (their
+ * `.git` file, then their own list). Paths deleted in the work tree are still listed: copies
+ * skip them, so they stay deleted.
+ */
+export async function listWorkTree(
   root: string,
-  prefix: string,
   includeIgnored: boolean,
-): Promise<void> {
+  prefix = '',
+): Promise<WorkTreeEntry[]> {
   const [files, submodules] = await Promise.all([
     listWorkTreeFiles(root, { includeIgnored }),
     listSubmodules(root),
   ]);
   const subs = new Set(submodules);
-  // Plain files go in batches so their reads overlap; a submodule interrupts the batch.
-  let batch: Array<[string, string]> = [];
+  const entries: WorkTreeEntry[] = [];
   for (const file of files) {
-    const name = `${prefix}/${file}`;
-    const host = path.join(root, file);
+    const at = `${prefix}${file}`;
     if (!subs.has(file)) {
-      batch.push([name, host]);
+      entries.push({ path: at });
       continue;
     }
-    await tar.hostPaths(batch);
-    batch = [];
-    // A checked-out submodule: its own file list, and its .git file (pointing into .git/modules).
+    // A checked-out submodule: its .git file (pointing into .git/modules), then its own list.
+    const host = path.join(root, file);
     const hasWorkTree = await readFile(path.join(host, '.git')).then(
       () => true,
       (error: NodeJS.ErrnoException) => error.code === 'EISDIR',
     );
     if (hasWorkTree) {
-      await tar.hostPath(`${name}/.git`, path.join(host, '.git'));
-      await addWorkTree(tar, host, name, includeIgnored);
+      entries.push({ path: `${at}/.git` });
+      entries.push(...(await listWorkTree(host, includeIgnored, `${at}/`)));
     } else {
-      await tar.dir(name);
+      entries.push({ path: at, emptyDir: true });
     }
   }
-  await tar.hostPaths(batch);
+  return entries;
 }
 
-/** Top-level entries of the common dir we never copy: other work trees' state and lock files. */
-function skipInGitDir(relative: string): boolean {
-  return relative === 'worktrees' || relative.endsWith('.lock') || relative === 'gc.pid';
+/** The workspace's git directory: what is copied from the host's, and what is written anew. */
+export interface GitDirPlan {
+  /** Top-level entries of the host's common dir copied as they are (lock files inside skipped). */
+  copy: string[];
+  /** This work tree's index, relative to the common dir (a linked worktree keeps its own). */
+  index: string;
+  /** Written over the copy, relative to `.git`: config, HEAD, the new branch, refs/remotes/local/*. */
+  files: Array<[path: string, content: string]>;
 }
 
-async function addGitDir(tar: OwnedTar, repo: RepoFacts, branch: string, name: string): Promise<void> {
-  const overridden = new Set(['HEAD', 'index', 'config', 'ORIG_HEAD', 'FETCH_HEAD', 'commondir', 'gitdir']);
-  await tar.dir(name);
-  const top = await readdir(repo.commonDir);
-  const entries = top
-    .sort()
-    .filter((entry) => !overridden.has(entry) && !skipInGitDir(entry))
-    .map((entry): [string, string] => [`${name}/${entry}`, path.join(repo.commonDir, entry)]);
-  await tar.hostPaths(entries, { skip: (child) => child.endsWith('.lock') });
-  // This work tree's own index (a linked worktree keeps it in its own git dir).
-  await tar.hostPath(`${name}/index`, path.join(repo.gitDir, 'index'));
-  const hostConfig = await readFile(path.join(repo.commonDir, 'config'), 'utf8').catch(() => '');
-  await tar.file(
-    `${name}/config`,
-    containerGitConfig(hostConfig, { branch, userName: repo.userName, userEmail: repo.userEmail }),
-  );
-  await tar.file(`${name}/HEAD`, `ref: refs/heads/${branch}\n`);
-  if (repo.head.commit) await tar.file(`${name}/refs/heads/${branch}`, `${repo.head.commit}\n`);
+/** The refs under refs/remotes/local/ are ours to write (see planGitDir). */
+export const LOCAL_REMOTE_REFS = 'refs/remotes/local';
+
+function withoutLocalRemote(packedRefs: string): string {
+  const lines = packedRefs.split('\n');
+  const kept = lines.filter((line, i) => {
+    const own = / refs\/remotes\/local\//.test(line);
+    // A `^<peeled>` line belongs to the ref above it (an annotated tag; never a remote ref).
+    const peelOfDropped = line.startsWith('^') && i > 0 && / refs\/remotes\/local\//.test(lines[i - 1]!);
+    return !own && !peelOfDropped;
+  });
+  return kept.join('\n');
+}
+
+/** Top-level entries of the common dir we never copy: ours to write, other work trees' state, locks. */
+const NOT_COPIED = new Set(['HEAD', 'index', 'config', 'ORIG_HEAD', 'FETCH_HEAD', 'commondir', 'gitdir']);
+
+function copiedFromGitDir(entry: string): boolean {
+  return !NOT_COPIED.has(entry) && entry !== 'worktrees' && entry !== 'gc.pid' && !entry.endsWith('.lock');
+}
+
+/**
+ * Rewired: the new branch checked out at the host's HEAD with the index as it is (so staged,
+ * modified, untracked and deleted work arrives unchanged), remote `local` mirrored as
+ * refs/remotes/local/*.
+ */
+export async function planGitDir(repo: RepoFacts, branch: string): Promise<GitDirPlan> {
+  const [top, hostConfig, packedRefs] = await Promise.all([
+    readdir(repo.commonDir),
+    readFile(path.join(repo.commonDir, 'config'), 'utf8').catch(() => ''),
+    readFile(path.join(repo.commonDir, 'packed-refs'), 'utf8').catch(() => undefined),
+  ]);
+  const files: Array<[string, string]> = [
+    [
+      'config',
+      containerGitConfig(hostConfig, { branch, userName: repo.userName, userEmail: repo.userEmail }),
+    ],
+    ['HEAD', `ref: refs/heads/${branch}\n`],
+  ];
+  if (repo.head.commit) files.push([`refs/heads/${branch}`, `${repo.head.commit}\n`]);
   for (const [localBranch, commit] of Object.entries(repo.branches)) {
-    await tar.file(`${name}/refs/remotes/local/${localBranch}`, `${commit}\n`);
+    files.push([`refs/remotes/local/${localBranch}`, `${commit}\n`]);
   }
+  // A host remote named `local` is replaced by ours: none of its refs come along, packed or not.
+  if (packedRefs !== undefined) files.push(['packed-refs', withoutLocalRemote(packedRefs)]);
+  return {
+    copy: top.sort().filter((entry) => copiedFromGitDir(entry) && entry !== 'packed-refs'),
+    index: path.join(path.relative(repo.commonDir, repo.gitDir), 'index'),
+    files,
+  };
 }

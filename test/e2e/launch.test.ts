@@ -45,6 +45,18 @@ function filesNotOwnedBy(dir: string, uid: number): string[] {
   return out;
 }
 
+/**
+ * The engine here is local, so a launch copies through a helper container (`bind`); two agents
+ * force the archive stream every remote engine, Docker Desktop and Podman get, so both ways
+ * of filling the workspace pass the same checks.
+ */
+const copyMethod: Record<AgentName, 'bind' | 'stream'> = {
+  claude: 'bind',
+  codex: 'stream',
+  copilot: 'bind',
+  gemini: 'stream',
+};
+
 describe.each(agents)('launch --agent %s', (agent) => {
   let fixture: Fixture;
   let launched: Launched;
@@ -56,8 +68,12 @@ describe.each(agents)('launch --agent %s', (agent) => {
     fixture = makeFixture(`demo-${agent}-${Date.now().toString(36)}`);
     hostStatusBefore.status = ownerGit(fixture.repo, 'status', '--porcelain');
     hostStatusBefore.head = ownerGit(fixture.repo, 'rev-parse', 'HEAD');
+    const env = {
+      ...launchEnv(fixture),
+      LAUNCH_AGENT_COPY: copyMethod[agent] === 'stream' ? 'stream' : 'auto',
+    };
     const result = await runCli([fixture.repo, '--agent', agent, '-b', 'feat', '--detach', '--json'], {
-      env: launchEnv(fixture),
+      env,
     });
     output = result.stdout + result.stderr;
     expect(result.code, result.stderr).toBe(0);
@@ -81,6 +97,21 @@ describe.each(agents)('launch --agent %s', (agent) => {
     });
     expect(launched.vscodeUri).toMatch(/^vscode-remote:\/\/attached-container\+[0-9a-f]+\/workspace$/);
     expect(Number.isNaN(Date.parse(launched.created))).toBe(false);
+    expect(launched.copied.method).toBe(copyMethod[agent]);
+    expect(launched.copied.files).toBeGreaterThan(5);
+    expect(launched.copied.bytes).toBeGreaterThan(0);
+  });
+
+  it('leaves no copy helper behind', () => {
+    const helpers = docker(
+      'ps',
+      '-a',
+      '--format',
+      '{{.Names}}',
+      '--filter',
+      'label=dev.launch-agent.kind=copy',
+    );
+    expect(helpers.split('\n').filter((n) => n.startsWith(`${launched.name}-copy-`))).toEqual([]);
   });
 
   it('has the labels, limits and security defaults', () => {
@@ -392,20 +423,17 @@ describe('launch: isolation and robustness', () => {
     expect(new Set(launched.map((l) => l.branch)).size).toBe(5);
   });
 
-  it('Ctrl-C during a launch removes what it created', async () => {
+  it.each(['bind', 'stream'])('Ctrl-C during a launch (%s copy) removes what it created', async (method) => {
     const { spawn } = await import('node:child_process');
     const { binPath } = await import('../helpers/cli.js');
     // A big file makes the copy long enough to interrupt.
     const big = path.join(fixture.repo, 'big.bin');
     execFileSync('dd', ['if=/dev/zero', `of=${big}`, 'bs=1M', 'count=200', 'status=none']);
-    const child = spawn(
-      process.execPath,
-      [binPath, fixture.repo, '-b', 'interrupted', '--detach', '--verbose'],
-      {
-        env: { ...process.env, ...launchEnv(fixture) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const feature = `interrupted-${method}`;
+    const child = spawn(process.execPath, [binPath, fixture.repo, '-b', feature, '--detach', '--verbose'], {
+      env: { ...process.env, ...launchEnv(fixture), LAUNCH_AGENT_COPY: method },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     const code = await new Promise<number | null>((resolve) => {
       child.stderr.on('data', (d: Buffer) => {
@@ -416,9 +444,9 @@ describe('launch: isolation and robustness', () => {
     });
     execFileSync('rm', ['-f', big]);
     expect(code, stderr).toBe(130);
-    const name = `claude-${path.basename(fixture.repo)}-interrupted`;
+    const name = `claude-${path.basename(fixture.repo)}-${feature}`;
     const { containers, volumes } = ourObjects();
-    expect(containers).not.toContain(name);
+    expect(containers.filter((c) => c.startsWith(name))).toEqual([]);
     expect(volumes).not.toContain(`${name}-workspace`);
   });
 });

@@ -71,6 +71,7 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
         extraLabels: { 'devcontainer.metadata': devcontainerMetadataLabel() },
         onProgress: progress.report,
         warn: (message) => ctx.logger.warn(message),
+        debug: (message) => ctx.logger.debug(message),
         signal: controller.signal,
       });
     } finally {

@@ -3,6 +3,8 @@ import type { Engine } from '../../docker/engine.js';
 /** Tracks what this launch made; disposal removes it unless the launch succeeded. */
 export class CreatedObjects implements AsyncDisposable {
   container: string | undefined;
+  /** The workspace copy's helper container while it runs (the engine removes it after). */
+  helper: string | undefined;
   volume: string | undefined;
   #kept = false;
   readonly #engine: Engine;
@@ -16,6 +18,7 @@ export class CreatedObjects implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    if (this.helper) await this.#engine.removeContainer(this.helper, { force: true }).catch(() => undefined);
     if (this.#kept) return;
     if (this.container)
       await this.#engine.removeContainer(this.container, { force: true }).catch(() => undefined);

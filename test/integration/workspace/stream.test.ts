@@ -8,7 +8,7 @@ import { DockerodeEngine } from '../../../src/docker/dockerode-engine.js';
 import { managedLabels } from '../../../src/docker/labels.js';
 import { readRepo } from '../../../src/git/repo.js';
 import { OwnedTar } from '../../../src/workspace/tar.js';
-import { addWorkspace } from '../../../src/workspace/workspace.js';
+import { addWorkspace, listWorkTree } from '../../../src/workspace/workspace.js';
 import { git } from '../../helpers/fixtures.js';
 import { testBaseImage } from '../../setup/global-engine.js';
 
@@ -65,7 +65,8 @@ describe('workspace streaming into a real container', () => {
     const facts = await readRepo(repo);
     const tar = new OwnedTar(owner);
     const writing = (async () => {
-      await addWorkspace(tar, { repo: facts, branch: 'agent/x', includeIgnored: false, prefix: 'workspace' });
+      const entries = await listWorkTree(facts.root, false);
+      await addWorkspace(tar, { repo: facts, branch: 'agent/x', entries, prefix: 'workspace' });
       tar.finish();
     })();
     // Extracted into a created, never started container: the volume is filled before start.

@@ -41,6 +41,7 @@ const dockerInfo: EngineInfo = {
   os: 'Debian GNU/Linux 12 (bookworm)',
   arch: 'amd64',
   rootless: false,
+  hostname: 'devbox',
 };
 
 /** Only what doctor calls: the endpoint and info(). */

@@ -126,7 +126,12 @@ describe('planLaunch', () => {
       (m) => m.target.startsWith('/run/launch-agent/host.git') && !m.readOnly,
     );
     expect(writable.map((m) => m.target.split('/').pop()).sort()).toEqual(['logs', 'objects', 'refs']);
-    expect(plan.mounts).toContainEqual({ type: 'volume', source: plan.volume, target: '/workspace' });
+    expect(plan.mounts).toContainEqual({
+      type: 'volume',
+      source: plan.volume,
+      target: '/workspace',
+      noCopy: true,
+    });
   });
 
   it('mounts credential files read-only and links them; copies settings; mounts the secrets file read-only', () => {
