@@ -19,7 +19,7 @@ import {
   type CopyMethod,
   copyMethodBeforeEngine,
   copyMethodFromEngine,
-  prepareBindCopy,
+  startBindCopy,
 } from './launch/bind-copy.js';
 import { claimName } from './launch/claim.js';
 import { CreatedObjects } from './launch/created.js';
@@ -102,6 +102,23 @@ async function decideCopy(deps: LaunchDeps): Promise<CopyChoice> {
   return copyMethodFromEngine(info, hostname());
 }
 
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
+
+/** Promise.withResolvers, which Node 20 lacks. */
+function deferred(): { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
 function interrupted(): LaunchError {
   return new LaunchError('INTERRUPTED', 'launch interrupted; removed what it had created', {
     hint: 'run the same command again to launch',
@@ -123,13 +140,19 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   const agent = getAgent(options.agent);
   const copyChoice = decideCopy(deps);
   copyChoice.catch(() => undefined);
-  const { repo, source } = await resolveSource(options.source, deps.host, progress);
+  // Side by side; settled first, so a clone in progress is never left running behind an error.
+  const [resolved, secrets, auth] = await Promise.allSettled([
+    resolveSource(options.source, deps.host, progress),
+    findSecretsFile(options.secretsFile, deps.host),
+    options.auth === 'none' ? [] : existingAuth(agent.authLocations(deps.host)),
+  ]);
+  const { repo, source } = settledValue(resolved);
+  const secretsFile = settledValue(secrets);
+  const authFound = settledValue(auth);
   // git lists the files while the launch checks names and images.
   const includeIgnored = options.includeIgnored ?? false;
   const workTree = listWorkTree(repo.root, includeIgnored);
   workTree.catch(() => undefined);
-  const secretsFile = await findSecretsFile(options.secretsFile, deps.host);
-  const authFound = options.auth === 'none' ? [] : await existingAuth(agent.authLocations(deps.host));
   const plan = planLaunch({
     options,
     agent,
@@ -167,6 +190,8 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   );
   created.volume = plan.volume;
   const choice = await copyChoice;
+  // Resolved once the archive has set the volume's root: the helper copies from then on.
+  const volumeRoot = deferred();
   const [container, helper] = await Promise.allSettled([
     engine.createContainer({
       name: plan.name,
@@ -188,21 +213,30 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
       capAdd: [],
     }),
     choice.method === 'bind'
-      ? prepareBindCopy({
-          engine,
-          image,
-          volume: plan.volume,
-          repo,
-          entries,
-          branch: plan.branch,
-          user: plan.user,
-          memoryBytes: plan.memoryBytes,
-          forName: plan.name,
-        })
+      ? startBindCopy(
+          {
+            engine,
+            image,
+            volume: plan.volume,
+            repo,
+            entries,
+            branch: plan.branch,
+            user: plan.user,
+            memoryBytes: plan.memoryBytes,
+            forName: plan.name,
+          },
+          volumeRoot.promise,
+          (files, total) =>
+            progress({ step: 'copy', message: `copying the workspace: ${files}/${total} files` }),
+          deps.debug,
+        )
       : Promise.resolve(undefined),
   ]);
   if (helper.status === 'fulfilled' && helper.value) created.helper = helper.value.id;
-  if (container.status === 'rejected') throw container.reason;
+  if (container.status === 'rejected') {
+    volumeRoot.reject(container.reason);
+    throw container.reason;
+  }
   const id = container.value;
   created.container = id;
   let bind: BindCopy | undefined;
@@ -270,7 +304,13 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   const copyStart = performance.now();
   const since = () => `${Math.round(performance.now() - copyStart)} ms`;
   const archived = Promise.all([engine.putArchive(id, '/', tar.pack as unknown as Readable), writing]);
-  archived.then(() => deps.debug?.(`copy: archive in after ${since()}`)).catch(() => undefined);
+  archived.then(
+    () => {
+      deps.debug?.(`copy: archive in after ${since()}`);
+      volumeRoot.resolve();
+    },
+    (error: unknown) => volumeRoot.reject(error),
+  );
   // Docker 20.10 holds the container's lock for an archive and for a start: the start follows
   // the archive (small with a helper), while the helper copies into the volume.
   const starting = bind ? archived.then(() => engine.startContainer(id)) : engine.startContainer(id);
@@ -278,15 +318,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   let copied: CopyStats;
   try {
     if (bind) {
-      const total = bind.total;
-      const [stats] = await Promise.all([
-        bind.run(
-          archived,
-          (files) => progress({ step: 'copy', message: `copying the workspace: ${files}/${total} files` }),
-          deps.debug,
-        ),
-        archived,
-      ]);
+      const [stats] = await Promise.all([bind.done, archived]);
       created.helper = undefined; // the engine removes it once it exits
       copiedReport(stats.files, stats.bytes);
       copied = { ...stats, skipped: [...stats.skipped, ...tar.stats.skipped] };

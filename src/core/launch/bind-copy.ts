@@ -107,6 +107,14 @@ export const COPY_SCRIPT = [
   `echo "@@bytes $(du -sb ${DST} | cut -f1)"`,
 ].join('\n');
 
+/** The script's own exit codes: what it could not set up. */
+const SETUP_FAILURES: Record<number, string> = {
+  90: 'the helper container could not read its file list',
+  91: 'the helper container cannot read the repository folder or write the volume (SELinux labels? a remote engine?)',
+  92: "the helper container cannot read the repository's git folder",
+  93: 'the helper container could not write the git wiring into the workspace',
+};
+
 /** Paths per `cp`: about four calls (two at a time), at most 2000 paths each. */
 export function copyBatch(total: number): number {
   return Math.min(2000, Math.max(100, Math.ceil(total / 4)));
@@ -128,26 +136,25 @@ export interface BindCopyInput {
 }
 
 export interface BindCopy {
-  /** The helper container (created, not started; the engine removes it when it exits). */
+  /** The helper container (the engine removes it when it exits). */
   id: string;
-  /** Paths in the copy's list. */
-  total: number;
-  /**
-   * Starts the helper and copies once `ready` resolves (the volume's root owned by the agent
-   * user), reporting files as they land.
-   */
-  run(
-    ready: Promise<unknown>,
-    onProgress?: (files: number) => void,
-    debug?: (message: string) => void,
-  ): Promise<CopyStats>;
+  /** Resolves when the copy is complete; rejects with what went wrong. */
+  done: Promise<CopyStats>;
 }
 
 /**
- * Lists what to copy and creates the helper container. An engine that cannot bind-mount the repo
- * (it does not see this machine's files) fails here, before anything was written.
+ * Lists what to copy, creates the helper container and starts it at once (a container start is
+ * the slowest step here, so it overlaps the agent container's own setup); the helper copies
+ * once `ready` resolves (the volume's root owned by the agent user). An engine that cannot
+ * bind-mount the repo (it does not see this machine's files) fails here, before anything was
+ * written.
  */
-export async function prepareBindCopy(input: BindCopyInput): Promise<BindCopy> {
+export async function startBindCopy(
+  input: BindCopyInput,
+  ready: Promise<unknown>,
+  onProgress?: (files: number, total: number) => void,
+  debug?: (message: string) => void,
+): Promise<BindCopy> {
   const { engine, repo, user, entries } = input;
   const git = await planGitDir(repo, input.branch);
   const id = await engine.createContainer({
@@ -175,53 +182,64 @@ export async function prepareBindCopy(input: BindCopyInput): Promise<BindCopy> {
     capDrop: ['ALL'],
     capAdd: [],
   });
+  const done = runHelper(input, id, git.files, ready, onProgress, debug);
+  done.catch(() => undefined);
+  return { id, done };
+}
+
+async function runHelper(
+  input: BindCopyInput,
+  id: string,
+  gitFiles: Array<[string, string]>,
+  ready: Promise<unknown>,
+  onProgress?: (files: number, total: number) => void,
+  debug?: (message: string) => void,
+): Promise<CopyStats> {
+  const { engine, entries, user } = input;
   const total = entries.length;
-  return {
-    id,
-    total,
-    run: async (ready, onProgress, debug) => {
-      const t0 = performance.now();
-      const since = () => `${Math.round(performance.now() - t0)} ms`;
-      const staged = stageArchive(
-        entries.map((e) => e.path),
-        git.files,
-        user,
-      );
-      const stdin = new PassThrough();
-      let files = 0;
-      let partial = '';
-      const running = engine.runContainer(id, {
-        stdin,
-        onStdout: (chunk) => {
-          const lines = (partial + chunk.toString('utf8')).split('\n');
-          partial = lines.pop() ?? '';
-          for (const line of lines) {
-            const copied = /^@@copied (\d+)$/.exec(line);
-            if (!copied) continue;
-            files = Math.min(total, files + Number(copied[1]));
-            onProgress?.(files);
-          }
-        },
-      });
-      running.catch(() => undefined);
-      stdin.once('resume', () => debug?.(`copy: helper started after ${since()}`));
-      // The helper waits on its stdin; on a failure before it, the launch removes the helper.
-      await ready;
-      stdin.end(await staged);
-      const result = await running;
-      debug?.(`copy: helper done after ${since()}`);
-      const verdict = judgeCopyErrors(result.stderr);
-      if (result.exitCode !== 0 || verdict.errors.length > 0) {
-        const why = verdict.errors[0] ?? (result.stderr.trim().split('\n')[0] || `exit ${result.exitCode}`);
-        throw new LaunchError('COMMAND_FAILED', `copying the workspace failed: ${why}`, {
-          hint: `check the engine's disk space; ${COPY_SETTING}=stream copies through the engine's archive API instead`,
-          details: { exitCode: result.exitCode },
-        });
+  const t0 = performance.now();
+  const since = () => `${Math.round(performance.now() - t0)} ms`;
+  const staged = stageArchive(
+    entries.map((e) => e.path),
+    gitFiles,
+    user,
+  );
+  const stdin = new PassThrough();
+  let files = 0;
+  let partial = '';
+  const running = engine.runContainer(id, {
+    stdin,
+    onStdout: (chunk) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const copied = /^@@copied (\d+)$/.exec(line);
+        if (!copied) continue;
+        files = Math.min(total, files + Number(copied[1]));
+        onProgress?.(files, total);
       }
-      const bytes = /^@@bytes (\d+)$/m.exec(result.stdout);
-      return { files: total, bytes: bytes ? Number(bytes[1]) : 0, skipped: verdict.skipped };
     },
-  };
+  });
+  running.catch(() => undefined);
+  stdin.once('resume', () => debug?.(`copy: helper started after ${since()}`));
+  // The helper waits on its stdin; on a failure before it, the launch removes the helper.
+  await ready;
+  stdin.end(await staged);
+  const result = await running;
+  debug?.(`copy: helper done after ${since()}`);
+  const verdict = judgeCopyErrors(result.stderr);
+  if (result.exitCode !== 0 || verdict.errors.length > 0) {
+    const why =
+      SETUP_FAILURES[result.exitCode] ??
+      verdict.errors[0] ??
+      (result.stderr.trim().split('\n')[0] || `exit ${result.exitCode}`);
+    throw new LaunchError('COMMAND_FAILED', `copying the workspace failed: ${why}`, {
+      hint: `check the engine's disk space; ${COPY_SETTING}=stream copies through the engine's archive API instead`,
+      details: { exitCode: result.exitCode },
+    });
+  }
+  const bytes = /^@@bytes (\d+)$/m.exec(result.stdout);
+  return { files: total, bytes: bytes ? Number(bytes[1]) : 0, skipped: verdict.skipped };
 }
 
 /** The helper's stdin: the path list and the generated git files, as one small tar. */
