@@ -288,10 +288,17 @@ export class DockerodeEngine implements Engine {
   }
 
   async removeVolume(name: string): Promise<void> {
-    try {
-      await this.#docker.getVolume(name).remove();
-    } catch (error) {
-      if (statusOf(error) !== 404) throw this.mapError(`remove volume ${name}`, error);
+    // In use (409) for a moment while a just-exited, auto-removed helper is still going away.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#docker.getVolume(name).remove();
+        return;
+      } catch (error) {
+        const status = statusOf(error);
+        if (status === 404) return;
+        if (status !== 409 || attempt >= 20) throw this.mapError(`remove volume ${name}`, error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -461,33 +468,53 @@ export class DockerodeEngine implements Engine {
         stderr: true,
       });
       // Asked before the start: an auto-removed container may be gone right after it exits.
-      const exited = container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode?: number }>;
+      const waiting = new AbortController();
+      const exited = container.wait({ condition: 'next-exit', abortSignal: waiting.signal }) as Promise<{
+        StatusCode?: number;
+      }>;
       exited.catch(() => undefined);
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       const out = collector(stdout);
+      const err = collector(stderr);
       if (options.onStdout) out.on('data', options.onStdout);
+      const destroy = () => (stream as unknown as { destroy(): void }).destroy();
+      const output = () => ({
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+      });
+      let said = false;
+      const saidDone = new Promise<void>((resolve) => {
+        if (!options.until) return;
+        err.on('data', () => {
+          if (said || !options.until?.(output().stderr)) return;
+          said = true;
+          resolve();
+        });
+      });
       const ended = new Promise<void>((resolve, reject) => {
         stream.on('end', resolve);
         stream.on('close', resolve);
         stream.on('error', reject);
       });
-      this.#docker.modem.demuxStream(stream, out, collector(stderr));
+      this.#docker.modem.demuxStream(stream, out, err);
       try {
         await container.start();
       } catch (error) {
-        (stream as unknown as { destroy(): void }).destroy();
+        destroy();
         throw error;
       }
       options.stdin.pipe(stream);
       options.stdin.on('end', () => (stream as unknown as { end?: () => void }).end?.());
-      const { StatusCode } = await exited;
+      const first = await Promise.race([exited.then((r) => ({ exit: r })), saidDone.then(() => undefined)]);
+      if (!first) {
+        // Done by its own word: the container exits (and is removed) without us waiting.
+        destroy();
+        waiting.abort();
+        return { exitCode: 0, ...output() };
+      }
       await ended;
-      return {
-        exitCode: StatusCode ?? 1,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      };
+      return { exitCode: first.exit.StatusCode ?? 1, ...output() };
     });
   }
 

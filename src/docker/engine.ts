@@ -191,6 +191,11 @@ export interface RunContainerOptions {
   stdin: Readable;
   /** Each chunk of stdout as it arrives (e.g. progress lines). */
   onStdout?: (chunk: Buffer) => void;
+  /**
+   * The command's own word that its work is done, read from its stderr so far: once true, the
+   * call detaches and resolves (exit code 0) without waiting for the container to exit.
+   */
+  until?: (stderr: string) => boolean;
 }
 
 export interface ExecResult {
