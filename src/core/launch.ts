@@ -296,7 +296,6 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
         onGit: () => copiedReport(tar.stats.files, tar.stats.bytes),
       });
     }
-    progress({ step: 'config', message: `writing ${agent.displayName} settings`, state: 'start' });
     await addHome(tar, { prefix: HOME.slice(1), agent, plan, ...(transform ? { transform } : {}) });
     tar.finish();
   })();
@@ -340,6 +339,8 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
       `${copied.skipped.length} unreadable file(s) left out of the copy: ${copied.skipped.slice(0, 5).join(', ')}`,
     );
   }
+  // Written with the archive, during the copy; reported after it, so step timings stay apart.
+  progress({ step: 'config', message: `writing ${agent.displayName} settings`, state: 'start' });
   progress({
     step: 'config',
     message: `${agent.displayName} settings, logins and MCP servers in place`,
