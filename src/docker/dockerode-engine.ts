@@ -425,11 +425,15 @@ export class DockerodeEngine implements Engine {
   async listContainers(options: {
     all?: boolean;
     labels: Record<string, string>;
+    volume?: string;
   }): Promise<ContainerSummary[]> {
     return this.#call('list containers', async () => {
       const list = await this.#docker.listContainers({
         all: options.all ?? false,
-        filters: { label: labelList(options.labels) },
+        filters: {
+          label: labelList(options.labels),
+          ...(options.volume ? { volume: [options.volume] } : {}),
+        },
       });
       return list.map((c) => ({
         id: c.Id,

@@ -33,7 +33,12 @@ export interface Engine {
   stopContainer(id: string, timeoutSeconds?: number): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean }): Promise<void>;
   inspectContainer(idOrName: string): Promise<ContainerDetails | undefined>;
-  listContainers(options: { all?: boolean; labels: Record<string, string> }): Promise<ContainerSummary[]>;
+  /** With `volume`: only containers that mount that volume. */
+  listContainers(options: {
+    all?: boolean;
+    labels: Record<string, string>;
+    volume?: string;
+  }): Promise<ContainerSummary[]>;
   putArchive(id: string, targetDir: string, tar: Readable): Promise<void>;
   getArchive(id: string, sourcePath: string): Promise<Readable>;
 

@@ -1,14 +1,17 @@
+import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson, runCli } from '../helpers/cli.js';
 import {
+  docker,
   dockerExec,
   type Fixture,
   git,
   type Launched,
   launchEnv,
   makeFixture,
+  ourObjects,
   ownerGit,
   removeContainer,
 } from '../helpers/fixtures.js';
@@ -107,5 +110,51 @@ describe.each(['bind', 'stream'] as const)('workspace copy (%s)', (method) => {
     expect(
       dockerExec(launched.name, 'git add -A && git commit -qm "in the container" && git log -1 --format=%s'),
     ).toBe('in the container');
+  });
+});
+
+describe('a copy helper left behind (its launcher killed outright)', () => {
+  let fixture: Fixture;
+  let launched: Launched;
+  const stray = `la-e2e-stray-copy-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    await ensureTestImages('claude');
+    fixture = makeFixture(`stray-${Date.now().toString(36)}`);
+    const result = await runCli([fixture.repo, '--agent', 'claude', '-b', 'stray', '--detach', '--json'], {
+      env: launchEnv(fixture),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    launched = parseJson<Launched>(result);
+    // What a launch killed between creating its helper and starting it leaves: a created
+    // helper holding the workspace volume.
+    docker(
+      'create',
+      '--name',
+      stray,
+      '--label',
+      'dev.launch-agent.managed=true',
+      '--label',
+      'dev.launch-agent.kind=copy',
+      '--mount',
+      `type=volume,src=${launched.workspace.volume},dst=/run/launch-agent/copy/workspace`,
+      launched.image,
+      'true',
+    );
+  });
+
+  afterAll(() => {
+    execFileSync('docker', ['rm', '-f', stray], { stdio: 'ignore' });
+    if (launched) removeContainer(launched.name);
+    fixture?.cleanup();
+  });
+
+  it('does not keep `rm` from removing the workspace volume', async () => {
+    const result = await runCli(['rm', '--force', launched.name, '--json'], { env: launchEnv(fixture) });
+    expect(result.code, result.stderr).toBe(0);
+    const { containers, volumes } = ourObjects();
+    expect(containers).not.toContain(stray);
+    expect(containers).not.toContain(launched.name);
+    expect(volumes).not.toContain(launched.workspace.volume);
   });
 });

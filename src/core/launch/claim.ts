@@ -2,7 +2,7 @@ import type { ContainerDetails, Engine } from '../../docker/engine.js';
 import { Labels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import type { LaunchPlan } from '../plan.js';
-import { checkSession, describeLoss, isSafeToRemove } from '../sessions/remove.js';
+import { checkSession, describeLoss, isSafeToRemove, removeHelpersOf } from '../sessions/remove.js';
 import { SESSION_FILTER, toSession } from '../sessions/resolve.js';
 
 export async function claimName(engine: Engine, plan: LaunchPlan, replace: boolean): Promise<void> {
@@ -55,5 +55,8 @@ async function replaceContainer(engine: Engine, existing: ContainerDetails): Pro
   }
   await engine.removeContainer(existing.id, { force: true });
   const volume = existing.labels[Labels.volume];
-  if (volume) await engine.removeVolume(volume);
+  if (volume) {
+    await removeHelpersOf(engine, volume);
+    await engine.removeVolume(volume);
+  }
 }

@@ -1,5 +1,5 @@
 import type { Engine } from '../../docker/engine.js';
-import { managedLabels } from '../../docker/labels.js';
+import { Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';
 import {
   matchSession,
@@ -125,10 +125,26 @@ async function removeChecked(engine: Engine, sessions: Session[]): Promise<Remov
       await engine.removeContainer(s.id, { force: true });
       // Only a volume we labelled ourselves, never one a label merely names.
       const volume = s.volume && ours.has(s.volume) ? s.volume : null;
-      if (volume) await engine.removeVolume(volume);
+      if (volume) {
+        await removeHelpersOf(engine, volume);
+        await engine.removeVolume(volume);
+      }
       return { name: s.name, id: s.id, volume };
     }),
   );
+}
+
+/**
+ * Helper containers (the launch's workspace copy, the stopped-workspace check) normally remove
+ * themselves; one left behind by a launcher killed outright would hold the volume.
+ */
+export async function removeHelpersOf(engine: Engine, volume: string): Promise<void> {
+  const helpers = await Promise.all(
+    ['copy', 'check'].map((kind) =>
+      engine.listContainers({ all: true, labels: { [Labels.managed]: 'true', [Labels.kind]: kind }, volume }),
+    ),
+  );
+  await Promise.all(helpers.flat().map((h) => engine.removeContainer(h.id, { force: true })));
 }
 
 function lossDetails(c: CheckedSession) {
