@@ -144,8 +144,13 @@ describe('a copy helper left behind (its launcher killed outright)', () => {
   });
 
   afterAll(() => {
-    execFileSync('docker', ['rm', '-f', stray], { stdio: 'ignore' });
-    if (launched) removeContainer(launched.name);
+    // Quietly: after a passing test there is nothing left to remove.
+    const quiet = (...args: string[]) => execFileSync('docker', args, { stdio: 'ignore' });
+    quiet('rm', '-f', stray);
+    if (launched) {
+      quiet('rm', '-f', launched.name);
+      quiet('volume', 'rm', '-f', launched.workspace.volume);
+    }
     fixture?.cleanup();
   });
 
