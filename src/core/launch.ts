@@ -244,7 +244,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   else if (!deps.signal?.aborted) {
     // An engine that cannot mount the repo (it does not see this machine's files): stream it.
     const note = `copy: no helper container (${messageOf(helper.reason)}); streaming instead`;
-    if (choice.reason.startsWith(COPY_SETTING)) warn(note);
+    if (choice.forced) warn(note);
     else deps.debug?.(note);
   }
   deps.debug?.(`copy: ${bind ? 'bind' : 'stream'} (${choice.reason})`);

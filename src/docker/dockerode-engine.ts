@@ -27,6 +27,7 @@ import type {
 } from './engine.js';
 import { followBuild, followJsonStream } from './json-stream.js';
 import type { HostKeyVerdict } from './known-hosts.js';
+import { labelFilter } from './labels.js';
 import { hostKeyError, sshConnectOptions } from './ssh-options.js';
 
 const UNREACHABLE_CODES = new Set([
@@ -208,7 +209,7 @@ export class DockerodeEngine implements Engine {
 
   async listImages(labels: Record<string, string>): Promise<ImageDetails[]> {
     return this.#call('list images', async () => {
-      const images = await this.#docker.listImages({ filters: { label: labelList(labels) } });
+      const images = await this.#docker.listImages({ filters: { label: labelFilter(labels) } });
       return images.map((image) => ({
         id: image.Id,
         tags: image.RepoTags ?? [],
@@ -314,7 +315,7 @@ export class DockerodeEngine implements Engine {
 
   async listVolumes(labels: Record<string, string>): Promise<VolumeSummary[]> {
     return this.#call('list volumes', async () => {
-      const result = await this.#docker.listVolumes({ filters: { label: labelList(labels) } });
+      const result = await this.#docker.listVolumes({ filters: { label: labelFilter(labels) } });
       return (result.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
     });
   }
@@ -431,7 +432,7 @@ export class DockerodeEngine implements Engine {
       const list = await this.#docker.listContainers({
         all: options.all ?? false,
         filters: {
-          label: labelList(options.labels),
+          label: labelFilter(options.labels),
           ...(options.volume ? { volume: [options.volume] } : {}),
         },
       });
@@ -464,13 +465,13 @@ export class DockerodeEngine implements Engine {
   async runContainer(id: string, options: RunContainerOptions): Promise<ExecResult> {
     return this.#call(`run ${id}`, async () => {
       const container = this.#docker.getContainer(id);
-      const stream = await container.attach({
+      const stream = (await container.attach({
         stream: true,
         hijack: true,
         stdin: true,
         stdout: true,
         stderr: true,
-      });
+      })) as unknown as Duplex;
       // Asked before the start: an auto-removed container may be gone right after it exits.
       const waiting = new AbortController();
       const exited = container.wait({ condition: 'next-exit', abortSignal: waiting.signal }) as Promise<{
@@ -478,22 +479,15 @@ export class DockerodeEngine implements Engine {
       }>;
       exited.catch(() => undefined);
       const stdout: Buffer[] = [];
-      const stderr: Buffer[] = [];
       const out = collector(stdout);
-      const err = collector(stderr);
       if (options.onStdout) out.on('data', options.onStdout);
-      const destroy = () => (stream as unknown as { destroy(): void }).destroy();
-      const output = () => ({
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      });
-      let said = false;
+      let stderr = '';
+      const err = new PassThrough().setEncoding('utf8');
+      const output = () => ({ stdout: Buffer.concat(stdout).toString('utf8'), stderr });
       const saidDone = new Promise<void>((resolve) => {
-        if (!options.until) return;
-        err.on('data', () => {
-          if (said || !options.until?.(output().stderr)) return;
-          said = true;
-          resolve();
+        err.on('data', (chunk: string) => {
+          stderr += chunk;
+          if (options.until?.(stderr)) resolve();
         });
       });
       const ended = new Promise<void>((resolve, reject) => {
@@ -505,15 +499,15 @@ export class DockerodeEngine implements Engine {
       try {
         await container.start();
       } catch (error) {
-        destroy();
+        stream.destroy();
         throw error;
       }
       options.stdin.pipe(stream);
-      options.stdin.on('end', () => (stream as unknown as { end?: () => void }).end?.());
+      options.stdin.on('end', () => stream.end());
       const first = await Promise.race([exited.then((r) => ({ exit: r })), saidDone.then(() => undefined)]);
       if (!first) {
         // Done by its own word: the container exits (and is removed) without us waiting.
-        destroy();
+        stream.destroy();
         waiting.abort();
         return { exitCode: 0, ...output() };
       }
@@ -677,10 +671,6 @@ export class DockerodeEngine implements Engine {
       };
     });
   }
-}
-
-function labelList(labels: Record<string, string>): string[] {
-  return Object.entries(labels).map(([key, value]) => `${key}=${value}`);
 }
 
 function collector(chunks: Buffer[]): Writable {

@@ -22,7 +22,10 @@ export const Labels = {
   baseImage: `${LABEL_PREFIX}.base-image`,
 } as const;
 
-export type ObjectKind = 'container' | 'volume' | 'image';
+/** `copy` and `check`: short-lived helper containers (a launch's workspace copy, a stopped workspace's check). */
+export type ObjectKind = 'container' | 'volume' | 'image' | HelperKind;
+export type HelperKind = 'copy' | 'check';
+export const HELPER_KINDS: ReadonlySet<string> = new Set<HelperKind>(['copy', 'check']);
 
 export function managedLabels(kind: ObjectKind, extra: Record<string, string> = {}): Record<string, string> {
   return { [Labels.managed]: 'true', [Labels.kind]: kind, ...extra };

@@ -108,21 +108,32 @@ export interface GitDirPlan {
 export const LOCAL_REMOTE_REFS = 'refs/remotes/local';
 
 function withoutLocalRemote(packedRefs: string): string {
+  const ours = (line: string | undefined) => line?.includes(` ${LOCAL_REMOTE_REFS}/`) ?? false;
   const lines = packedRefs.split('\n');
-  const kept = lines.filter((line, i) => {
-    const own = / refs\/remotes\/local\//.test(line);
-    // A `^<peeled>` line belongs to the ref above it (an annotated tag; never a remote ref).
-    const peelOfDropped = line.startsWith('^') && i > 0 && / refs\/remotes\/local\//.test(lines[i - 1]!);
-    return !own && !peelOfDropped;
-  });
+  // A `^<peeled>` line belongs to the ref above it, and goes with it.
+  const kept = lines.filter((line, i) => !ours(line) && !(line.startsWith('^') && ours(lines[i - 1])));
   return kept.join('\n');
 }
 
-/** Top-level entries of the common dir we never copy: ours to write, other work trees' state, locks. */
-const NOT_COPIED = new Set(['HEAD', 'index', 'config', 'ORIG_HEAD', 'FETCH_HEAD', 'commondir', 'gitdir']);
+/**
+ * Top-level entries of the common dir we never copy: ours to write (packed-refs only filtered),
+ * other work trees' state, a running gc's pid, and (by name) lock files.
+ */
+const NOT_COPIED = new Set([
+  'HEAD',
+  'index',
+  'config',
+  'packed-refs',
+  'ORIG_HEAD',
+  'FETCH_HEAD',
+  'commondir',
+  'gitdir',
+  'worktrees',
+  'gc.pid',
+]);
 
 function copiedFromGitDir(entry: string): boolean {
-  return !NOT_COPIED.has(entry) && entry !== 'worktrees' && entry !== 'gc.pid' && !entry.endsWith('.lock');
+  return !NOT_COPIED.has(entry) && !entry.endsWith('.lock');
 }
 
 /**
@@ -150,7 +161,7 @@ export async function planGitDir(repo: RepoFacts, branch: string): Promise<GitDi
   // A host remote named `local` is replaced by ours: none of its refs come along, packed or not.
   if (packedRefs !== undefined) files.push(['packed-refs', withoutLocalRemote(packedRefs)]);
   return {
-    copy: top.sort().filter((entry) => copiedFromGitDir(entry) && entry !== 'packed-refs'),
+    copy: top.sort().filter(copiedFromGitDir),
     index: path.join(path.relative(repo.commonDir, repo.gitDir), 'index'),
     files,
   };

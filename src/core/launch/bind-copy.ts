@@ -4,11 +4,11 @@ import { PassThrough } from 'node:stream';
 import tar from 'tar-stream';
 import type { EngineEndpoint } from '../../docker/connect.js';
 import type { Engine, EngineInfo } from '../../docker/engine.js';
-import { Labels } from '../../docker/labels.js';
+import { managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import type { RepoFacts } from '../../git/repo.js';
 import type { CopyStats, Owner } from '../../workspace/tar.js';
-import { planGitDir, type WorkTreeEntry } from '../../workspace/workspace.js';
+import { LOCAL_REMOTE_REFS, planGitDir, type WorkTreeEntry } from '../../workspace/workspace.js';
 
 /**
  * How the workspace gets into its volume.
@@ -27,6 +27,8 @@ export interface CopyChoice {
   method: CopyMethod;
   /** Why, for `--verbose`. */
   reason: string;
+  /** Asked for by LAUNCH_AGENT_COPY: not getting it is worth a warning. */
+  forced?: true;
 }
 
 /** `LAUNCH_AGENT_COPY=auto|bind|stream` (default auto) picks the method; see copyMethodBeforeEngine. */
@@ -48,7 +50,7 @@ export function copyMethodBeforeEngine(input: {
 }): CopyChoice | undefined {
   const setting = (input.setting ?? 'auto').trim().toLowerCase();
   if (setting === 'stream' || setting === 'bind') {
-    return { method: setting, reason: `${COPY_SETTING}=${setting}` };
+    return { method: setting, reason: `${COPY_SETTING}=${setting}`, forced: true };
   }
   if (setting !== 'auto' && setting !== '') {
     throw new LaunchError('USAGE', `${COPY_SETTING} must be auto, bind or stream, got \`${input.setting}\``);
@@ -102,7 +104,7 @@ export const COPY_SCRIPT = [
   `cd ${GIT} && cp -P --preserve=mode,timestamps -- "$index" ${DST}/.git/index`,
   // Lock files are someone's operation in progress on the host, not state to carry over.
   `if [ -d ${DST}/.git/refs ]; then find ${DST}/.git/refs -name '*.lock' -type f -delete; fi`,
-  `rm -rf ${DST}/.git/refs/remotes/local`,
+  `rm -rf ${DST}/.git/${LOCAL_REMOTE_REFS}`,
   `cp -R ${STAGE}/git/. ${DST}/.git/ || exit 93`,
   // On stderr, after every cp message: the launcher stops reading here (the exit is ~0.1 s more).
   `echo "@@done $(du -sb ${DST} | cut -f1)" >&2`,
@@ -164,7 +166,7 @@ export async function startBindCopy(
   const id = await engine.createContainer({
     name: `${input.forName}-copy-${randomBytes(3).toString('hex')}`,
     image: input.image,
-    labels: { [Labels.managed]: 'true', [Labels.kind]: 'copy' },
+    labels: managedLabels('copy'),
     env: ['LC_ALL=C'],
     entrypoint: ['sh', '-c', COPY_SCRIPT, 'launch-agent-copy'],
     cmd: [String(copyBatch(entries.length)), git.index, ...git.copy],

@@ -18,27 +18,11 @@ export class CreatedObjects implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.helper) await this.#removeHelper(this.helper);
+    // A helper already on its way out may hold the volume a moment longer: removeVolume waits.
+    if (this.helper) await this.#engine.removeContainer(this.helper, { force: true }).catch(() => undefined);
     if (this.#kept) return;
     if (this.container)
       await this.#engine.removeContainer(this.container, { force: true }).catch(() => undefined);
     if (this.volume) await this.#engine.removeVolume(this.volume).catch(() => undefined);
-  }
-
-  /**
-   * The helper may already be on its way out (auto-removed as it exits, or removed by an
-   * interruption): a second removal then fails at once while the first still holds the volume,
-   * so wait until it is gone (a few seconds at most) before the volume goes.
-   */
-  async #removeHelper(id: string): Promise<void> {
-    await this.#engine.removeContainer(id, { force: true }).catch(() => undefined);
-    for (let waited = 0; waited < 5000; waited += 50) {
-      const gone = await this.#engine.inspectContainer(id).then(
-        (details) => details === undefined,
-        () => true,
-      );
-      if (gone) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 }

@@ -1,5 +1,5 @@
 import type { Engine } from '../../docker/engine.js';
-import { Labels, managedLabels } from '../../docker/labels.js';
+import { HELPER_KINDS, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';
 import {
   matchSession,
@@ -139,12 +139,9 @@ async function removeChecked(engine: Engine, sessions: Session[]): Promise<Remov
  * themselves; one left behind by a launcher killed outright would hold the volume.
  */
 export async function removeHelpersOf(engine: Engine, volume: string): Promise<void> {
-  const helpers = await Promise.all(
-    ['copy', 'check'].map((kind) =>
-      engine.listContainers({ all: true, labels: { [Labels.managed]: 'true', [Labels.kind]: kind }, volume }),
-    ),
-  );
-  await Promise.all(helpers.flat().map((h) => engine.removeContainer(h.id, { force: true })));
+  const users = await engine.listContainers({ all: true, labels: { [Labels.managed]: 'true' }, volume });
+  const helpers = users.filter((c) => HELPER_KINDS.has(c.labels[Labels.kind] ?? ''));
+  await Promise.all(helpers.map((h) => engine.removeContainer(h.id, { force: true })));
 }
 
 function lossDetails(c: CheckedSession) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerDetails, Engine } from '../../docker/engine.js';
-import { Labels } from '../../docker/labels.js';
+import { Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import { type KeeperReply, keeperRequest, parseKeeperReply } from './keeper.js';
 import { WORKSPACE_DIR } from './vscode.js';
@@ -126,7 +126,7 @@ export async function workStateOfStopped(
   const id = await engine.createContainer({
     name,
     image,
-    labels: { [Labels.managed]: 'true', [Labels.kind]: 'check' },
+    labels: managedLabels('check'),
     env: [],
     entrypoint: ['sleep'],
     cmd: ['300'],
