@@ -37,6 +37,23 @@ export class CliContext {
     return this.#engine;
   }
 
+  /**
+   * Makes sure the way back's watcher runs for this engine (core/gate/watch.ts): session commands
+   * call it, so a killed or rebooted watcher comes back with the next command. Never fails.
+   */
+  async ensureWatcher(): Promise<void> {
+    try {
+      const engine = await this.engine();
+      const [{ ensureWatcher }, { hostFacts }] = await Promise.all([
+        import('../core/gate/watch.js'),
+        import('../config/paths.js'),
+      ]);
+      ensureWatcher(hostFacts(), engine.endpoint.url);
+    } catch (error) {
+      this.logger.debug(`the gate watcher did not start: ${String(error)}`);
+    }
+  }
+
   progress(): Promise<Progress> {
     return Progress.create(this.logger);
   }

@@ -1,16 +1,9 @@
 import type { Ora } from 'ora';
 import type { Logger } from './logger.js';
 
-/** Progress callback the core accepts; it never knows about spinners. */
-export type ProgressFn = (event: ProgressEvent) => void;
+import type { ProgressEvent, ProgressFn } from '../core/progress.js';
 
-export interface ProgressEvent {
-  /** Short step id, e.g. `images`, `create`, `copy`. */
-  step: string;
-  message: string;
-  /** `done` closes the step; `update` changes its text. */
-  state?: 'start' | 'update' | 'done' | 'fail';
-}
+export type { ProgressEvent, ProgressFn } from '../core/progress.js';
 
 /**
  * A spinner on stderr when it is a TTY and not `--json`; otherwise one plain line per step

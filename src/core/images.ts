@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AgentName } from '../agents/types.js';
-import type { ProgressFn } from '../cli/progress.js';
+import type { ProgressFn } from './progress.js';
 import { cacheDir, type HostFacts, hostFacts } from '../config/paths.js';
 import type { Engine } from '../docker/engine.js';
 import { Labels } from '../docker/labels.js';

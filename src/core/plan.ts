@@ -1,6 +1,7 @@
 import type { AgentDescriptor, AgentName, AuthLocation } from '../agents/types.js';
 import type { MountSpec } from '../docker/engine.js';
 import { Labels, managedLabels } from '../docker/labels.js';
+import { AUTH_ROOT, HOME, HOST_OBJECTS, SECRETS_MOUNT, WORKSPACE } from '../container-paths.js';
 import { LaunchError } from '../errors.js';
 import type { RepoFacts } from '../git/repo.js';
 import { parseCpus, parseMemory, parsePids } from './limits.js';
@@ -47,6 +48,11 @@ export interface PlanInputs {
   now: Date;
   /** Used as the feature when none is given. */
   randomId: string;
+  /**
+   * The engine sees this machine's files (a local engine): the workspace borrows the host's
+   * objects through a read-only mount instead of a copy.
+   */
+  shareObjects: boolean;
 }
 
 export interface LaunchPlan {
@@ -71,18 +77,12 @@ export interface LaunchPlan {
   authLinks: Array<{ homePath: string; target: string }>;
   /** Files copied from the host into the home (read, merged with seeds and MCP, then written). */
   homeCopies: AuthLocation[];
+  /** The workspace borrows the host's objects (HOST_OBJECTS) rather than copying them. */
+  shareObjects: boolean;
 }
 
-export const AUTH_ROOT = '/run/launch-agent/auth';
-export const HOST_GIT_MOUNT = '/run/launch-agent/host.git';
-export const SECRETS_MOUNT = '/run/launch-agent/secrets.env';
-export const WORKSPACE = '/workspace';
-/** Loads the secrets file, then execs: every command run in the container for the user goes through it. */
-export const ENTRYPOINT = '/usr/local/bin/launch-agent-entrypoint';
-export const HOME = '/home/agent';
+export { AUTH_ROOT, ENTRYPOINT, HOME, SECRETS_MOUNT, WORKSPACE } from '../container-paths.js';
 export const DEFAULT_UID = 1000;
-/** What `git push` writes into the receiving git dir (receive.autogc is off in the container). */
-export const PUSH_WRITES = ['objects', 'refs', 'logs'] as const;
 
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -90,9 +90,10 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const { options, agent, repo } = input;
   const feature = validateFeature(options.feature ?? input.randomId);
   const name = options.name ?? containerName(agent.name, repo.name, feature);
-  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name)) {
+  // The name also names the session's refs in the host repo (refs/launch-agent/<name>/...).
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(name) || name.includes('..') || name.endsWith('.lock')) {
     throw new LaunchError('USAGE', `--name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*, got \`${name}\``, {
-      hint: 'letters, digits, `_`, `.` and `-`, starting with a letter or digit',
+      hint: 'letters, digits, `_`, `.` and `-`, starting with a letter or digit (no `..`, not ending in `.lock`)',
     });
   }
   const branch = `${agent.name}/${feature}`;
@@ -130,18 +131,17 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const mounts: MountSpec[] = [
     // Nothing of the image's /workspace is wanted: the volume's root is ours to set.
     { type: 'volume', source: volume, target: WORKSPACE, noCopy: true },
-    // The host's git dir is read-only but for what a push writes: objects, refs and their
-    // logs. Hooks, config, info/ and submodules' git dirs stay out of reach, so nothing in the
-    // container can plant code the host will run.
-    { type: 'bind', source: repo.commonDir, target: HOST_GIT_MOUNT, readOnly: true },
-    ...PUSH_WRITES.map(
-      (dir): MountSpec => ({
-        type: 'bind',
-        source: joinHost(input.platform, repo.commonDir, dir),
-        target: `${HOST_GIT_MOUNT}/${dir}`,
-      }),
-    ),
   ];
+  // Nothing of the host repo is writable from the container: its history is read through this
+  // read-only mount (a local engine) and the work comes back by the host fetching from the gate.
+  if (input.shareObjects) {
+    mounts.push({
+      type: 'bind',
+      source: joinHost(input.platform, repo.commonDir, 'objects'),
+      target: HOST_OBJECTS,
+      readOnly: true,
+    });
+  }
   const authLinks: LaunchPlan['authLinks'] = [];
   const homeCopies: AuthLocation[] = [];
   if (auth !== 'none') {
@@ -198,6 +198,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     capDrop: ['ALL'],
     authLinks,
     homeCopies,
+    shareObjects: input.shareObjects,
   };
 }
 
@@ -214,7 +215,7 @@ export function chooseUser(
     return {
       user: { uid: DEFAULT_UID, gid: DEFAULT_UID },
       ownerWarning:
-        'the repository is owned by root: the agent runs as uid 1000 (never root), so `git push` to local needs the host repo to be writable by uid 1000',
+        'the repository is owned by root: the agent runs as uid 1000 (never root); files it cannot read in the repo stay out of its copy',
     };
   }
   return { user: owner, ownerWarning: undefined };

@@ -652,6 +652,40 @@ export class DockerodeEngine implements Engine {
     });
   }
 
+  async followOutput(
+    id: string,
+    options: { onData: (chunk: string) => void; signal?: AbortSignal },
+  ): Promise<void> {
+    const { signal } = options;
+    await this.#call(`attach to ${id}`, async () => {
+      if (signal?.aborted) return;
+      const stream = (await this.#docker.getContainer(id).attach({
+        stream: true,
+        stdin: false,
+        stdout: true,
+        stderr: false,
+        hijack: true,
+        ...(signal ? { abortSignal: signal } : {}),
+      })) as unknown as Duplex;
+      const abort = () => stream.destroy();
+      signal?.addEventListener('abort', abort, { once: true });
+      try {
+        await new Promise<void>((resolve) => {
+          const stdout = new PassThrough().setEncoding('utf8');
+          stdout.on('data', options.onData);
+          this.#docker.modem.demuxStream(stream, stdout, new PassThrough().resume());
+          stream.on('error', () => resolve());
+          stream.on('close', () => resolve());
+          stream.on('end', () => resolve());
+          if (signal?.aborted) abort();
+        });
+      } finally {
+        signal?.removeEventListener('abort', abort);
+        stream.destroy();
+      }
+    });
+  }
+
   async stats(id: string): Promise<ContainerStats> {
     return this.#call(`stats of ${id}`, async () => {
       const s = (await this.#docker.getContainer(id).stats({ stream: false })) as Docker.ContainerStats;

@@ -60,6 +60,11 @@ export interface Engine {
    * Rejects when `signal` aborts, and when the stream ends before `until` holds.
    */
   attachRequest(id: string, options: AttachRequestOptions): Promise<string>;
+  /**
+   * Follows the main process's stdout from now on (no logs, no stdin), one call per chunk;
+   * resolves when the container stops or `signal` aborts.
+   */
+  followOutput(id: string, options: { onData: (chunk: string) => void; signal?: AbortSignal }): Promise<void>;
   resizeContainerTty?(id: string, size: TtySize): Promise<void>;
   /** A network's driver and options (e.g. the bridge's `com.docker.network.driver.mtu`). */
   inspectNetwork?(name: string): Promise<NetworkDetails | undefined>;

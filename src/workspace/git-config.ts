@@ -1,4 +1,4 @@
-import { HOST_GIT_MOUNT } from '../core/plan.js';
+import { GATE } from '../container-paths.js';
 
 export interface ContainerGitFacts {
   branch: string;
@@ -17,7 +17,7 @@ export function containerGitConfig(hostConfig: string, facts: ContainerGitFacts)
     '[core]',
     '\tbare = false',
     '[remote "local"]',
-    `\turl = ${HOST_GIT_MOUNT}`,
+    `\turl = ${GATE}`,
     '\tfetch = +refs/heads/*:refs/remotes/local/*',
     '[remote]',
     '\tpushDefault = local',
@@ -57,8 +57,7 @@ function quote(value: string): string {
 
 /** The agent's ~/.gitconfig: the host repo dir is owned by another uid when the owner is root. */
 export function agentGlobalGitConfig(options: { ghCredentialHelper: boolean }): string {
-  // receive-pack runs with this config when pushing to `local`: no gc there, its git dir is
-  // writable only where a push writes.
+  // receive-pack runs with this config when pushing to `local` (the gate): no gc there.
   const lines = [
     '[safe]',
     '\tdirectory = *',

@@ -1,12 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listSubmodules, listWorkTreeFiles, type RepoFacts } from '../git/repo.js';
+import { HOST_OBJECTS } from '../container-paths.js';
+import { type GateFile, hostKnownRefs, planGate } from './gate.js';
 import { containerGitConfig } from './git-config.js';
 import type { OwnedTar } from './tar.js';
 
 export interface WorkspaceOptions {
   repo: RepoFacts;
-  branch: string;
+  git: GitDirOptions;
   /** What to copy from the work tree (listWorkTree). */
   entries: WorkTreeEntry[];
   /** Prefix inside the archive, e.g. `workspace` when extracting at `/`. */
@@ -38,7 +40,7 @@ export async function addWorkspace(tar: OwnedTar, options: WorkspaceOptions): Pr
   }
   await tar.hostPaths(batch);
   options.onGit?.();
-  const git = await planGitDir(repo, options.branch);
+  const git = await planGitDir(repo, options.git);
   const name = `${prefix}/.git`;
   await tar.dir(name);
   await tar.hostPaths(
@@ -46,7 +48,8 @@ export async function addWorkspace(tar: OwnedTar, options: WorkspaceOptions): Pr
     { skip: (child) => child.endsWith('.lock') || child === `${name}/${LOCAL_REMOTE_REFS}` },
   );
   await tar.hostPath(`${name}/index`, path.join(repo.commonDir, git.index));
-  for (const [file, content] of git.files) await tar.file(`${name}/${file}`, content);
+  for (const dir of git.dirs) await tar.dir(`${name}/${dir}`);
+  for (const file of git.files) await tar.file(`${name}/${file.path}`, file.content, file.mode);
 }
 
 /** A work-tree path to copy as it is, or an empty folder (a submodule that is not checked out). */
@@ -100,8 +103,19 @@ export interface GitDirPlan {
   copy: string[];
   /** This work tree's index, relative to the common dir (a linked worktree keeps its own). */
   index: string;
-  /** Written over the copy, relative to `.git`: config, HEAD, the new branch, refs/remotes/local/*. */
-  files: Array<[path: string, content: string]>;
+  /** Written over the copy, relative to `.git`: config, HEAD, the new branch, refs, the gate. */
+  files: GateFile[];
+  /** Empty folders to make, relative to `.git`. */
+  dirs: string[];
+}
+
+export interface GitDirOptions {
+  agent: string;
+  branch: string;
+  /** Borrow the host's objects (mounted read-only at HOST_OBJECTS) instead of copying them. */
+  shareObjects: boolean;
+  /** The keeper's line marker (the gate's post-receive hook writes to the keeper's stdout). */
+  keeperMark: string;
 }
 
 /** The refs under refs/remotes/local/ are ours to write (see planGitDir). */
@@ -141,28 +155,49 @@ function copiedFromGitDir(entry: string): boolean {
  * modified, untracked and deleted work arrives unchanged), remote `local` mirrored as
  * refs/remotes/local/*.
  */
-export async function planGitDir(repo: RepoFacts, branch: string): Promise<GitDirPlan> {
-  const [top, hostConfig, packedRefs] = await Promise.all([
+export async function planGitDir(repo: RepoFacts, options: GitDirOptions): Promise<GitDirPlan> {
+  const { branch } = options;
+  const [top, hostConfig, packedRefs, shallow] = await Promise.all([
     readdir(repo.commonDir),
     readFile(path.join(repo.commonDir, 'config'), 'utf8').catch(() => ''),
     readFile(path.join(repo.commonDir, 'packed-refs'), 'utf8').catch(() => undefined),
+    readFile(path.join(repo.commonDir, 'shallow'), 'utf8').catch(() => undefined),
   ]);
-  const files: Array<[string, string]> = [
-    [
-      'config',
-      containerGitConfig(hostConfig, { branch, userName: repo.userName, userEmail: repo.userEmail }),
-    ],
-    ['HEAD', `ref: refs/heads/${branch}\n`],
+  const files: GateFile[] = [
+    {
+      path: 'config',
+      content: containerGitConfig(hostConfig, { branch, userName: repo.userName, userEmail: repo.userEmail }),
+    },
+    { path: 'HEAD', content: `ref: refs/heads/${branch}\n` },
   ];
-  if (repo.head.commit) files.push([`refs/heads/${branch}`, `${repo.head.commit}\n`]);
+  if (repo.head.commit) files.push({ path: `refs/heads/${branch}`, content: `${repo.head.commit}\n` });
   for (const [localBranch, commit] of Object.entries(repo.branches)) {
-    files.push([`refs/remotes/local/${localBranch}`, `${commit}\n`]);
+    files.push({ path: `${LOCAL_REMOTE_REFS}/${localBranch}`, content: `${commit}\n` });
   }
+  files.push(...hostKnownRefs(repo.head.commit, repo.branches));
   // A host remote named `local` is replaced by ours: none of its refs come along, packed or not.
-  if (packedRefs !== undefined) files.push(['packed-refs', withoutLocalRemote(packedRefs)]);
+  if (packedRefs !== undefined) files.push({ path: 'packed-refs', content: withoutLocalRemote(packedRefs) });
+  const dirs: string[] = [];
+  if (options.shareObjects) {
+    // History is borrowed, not copied: new objects the agent makes stay in the workspace.
+    files.push({ path: 'objects/info/alternates', content: `${HOST_OBJECTS}\n` });
+    dirs.push('objects/pack');
+  }
+  const gate = planGate({
+    agent: options.agent,
+    branch,
+    hostBranches: repo.branches,
+    shallow,
+    keeperMark: options.keeperMark,
+  });
+  files.push(...gate.files);
+  dirs.push(...gate.dirs);
   return {
-    copy: top.sort().filter(copiedFromGitDir),
+    copy: top
+      .sort()
+      .filter((entry) => copiedFromGitDir(entry) && !(options.shareObjects && entry === 'objects')),
     index: path.join(path.relative(repo.commonDir, repo.gitDir), 'index'),
     files,
+    dirs,
   };
 }

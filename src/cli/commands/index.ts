@@ -18,6 +18,7 @@ import { registerShell } from './shell.js';
 import { registerStart } from './start.js';
 import { registerStats } from './stats.js';
 import { registerStop } from './stop.js';
+import { registerGatePipe, registerSync } from './sync.js';
 
 /** One line per command; each command file declares its flags and lazily imports the core. */
 export function registerCommands(program: Command): void {
@@ -34,10 +35,12 @@ export function registerCommands(program: Command): void {
   registerStart(program);
   registerRm(program);
   registerPrune(program);
+  registerSync(program);
   registerCp(program);
   registerPort(program);
   registerCode(program);
   registerInit(program);
   registerMcp(program);
   registerCompletion(program);
+  registerGatePipe(program);
 }

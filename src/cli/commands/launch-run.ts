@@ -1,17 +1,14 @@
 import { getAgent } from '../../agents/registry.js';
-import type { AgentDescriptor } from '../../agents/types.js';
 import { hostFacts } from '../../config/paths.js';
 import { readUserConfig } from '../../config/user-config.js';
 import { type LaunchResult, launch } from '../../core/launch.js';
 import type { AuthMode, LaunchOptions } from '../../core/plan.js';
 import { ENTRYPOINT, WORKSPACE } from '../../core/plan.js';
 import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/sessions/vscode.js';
-import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
 import { launchMcpTransform } from '../../mcp/launch.js';
 import { packageVersion } from '../../util/package-root.js';
 import type { CliContext } from '../context.js';
-import type { ProgressFn } from '../progress.js';
 import { runInTerminal } from '../terminal.js';
 import { agentOf, type LaunchFlags, modeOf } from './launch.js';
 
@@ -66,7 +63,6 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
         engine,
         host,
         launcherVersion: packageVersion(),
-        ensureAgentImage: (agent, opts, onProgress) => ensureAgentImage(engine, agent, opts, onProgress),
         homeTransform: launchMcpTransform(host, (message) => ctx.logger.warn(message)),
         extraLabels: { 'devcontainer.metadata': devcontainerMetadataLabel() },
         onProgress: progress.report,
@@ -79,6 +75,7 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
     }
   }
 
+  await ctx.ensureWatcher();
   const summary = { ...result, vscodeUri: vscodeUri(result.name) };
   // stdout belongs to the container's description when detached (or --json), else to the agent.
   if (ctx.json || mode === 'detach') ctx.print(summary, () => describe(result, mode));
@@ -109,36 +106,11 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
     );
 }
 
-async function ensureAgentImage(
-  engine: Engine,
-  agent: AgentDescriptor,
-  options: LaunchOptions,
-  onProgress?: ProgressFn,
-): Promise<string> {
-  if (options.image) {
-    if (!(await engine.inspectImage(options.image))) {
-      throw new LaunchError('IMAGE_MISSING', `image ${options.image} not found on the engine`, {
-        hint: 'build or pull it first, or drop --image to use launch-agent/<agent>',
-      });
-    }
-    return options.image;
-  }
-  const { ensureImages } = await import('../../core/images.js');
-  const result = await ensureImages(engine, {
-    agent: agent.name,
-    baseImage: options.baseImage,
-    caBundle: options.caBundle,
-    onProgress,
-  });
-  if (!result.agentImage) throw new LaunchError('INTERNAL', `no image was made for ${agent.name}`);
-  return result.agentImage;
-}
-
 function describe(result: LaunchResult, mode: string): string {
   const lines = [
     `${result.name} is ready (${result.agent}, branch ${result.branch})`,
     `  workspace  ${result.workspace.path} (volume ${result.workspace.volume}, ${result.copied.files} files)`,
-    `  push       git push  -> ${result.repo} (branch ${result.branch})`,
+    `  push       git push  -> lands in ${result.repo} as ${result.branch}`,
   ];
   if (mode === 'detach') {
     lines.push(

@@ -1,6 +1,6 @@
 import { agents } from '../../agents/registry.js';
 import type { AgentName } from '../../agents/types.js';
-import type { ProgressFn } from '../../cli/progress.js';
+import type { ProgressFn } from '../progress.js';
 import type { BuildEvent, Engine, ImageDetails } from '../../docker/engine.js';
 import { agentVersionLabel, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';

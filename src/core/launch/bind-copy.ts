@@ -8,7 +8,13 @@ import { managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import type { RepoFacts } from '../../git/repo.js';
 import type { CopyStats, Owner } from '../../workspace/tar.js';
-import { LOCAL_REMOTE_REFS, planGitDir, type WorkTreeEntry } from '../../workspace/workspace.js';
+import type { GateFile } from '../../workspace/gate.js';
+import {
+  type GitDirOptions,
+  LOCAL_REMOTE_REFS,
+  planGitDir,
+  type WorkTreeEntry,
+} from '../../workspace/workspace.js';
 
 /**
  * How the workspace gets into its volume.
@@ -134,7 +140,7 @@ export interface BindCopyInput {
   repo: RepoFacts;
   /** What to copy from the work tree (listWorkTree). */
   entries: WorkTreeEntry[];
-  branch: string;
+  git: GitDirOptions;
   user: Owner;
   memoryBytes: number;
   /** The container name this copy is for; the helper is named after it. */
@@ -162,7 +168,7 @@ export async function startBindCopy(
   debug?: (message: string) => void,
 ): Promise<BindCopy> {
   const { engine, repo, user, entries } = input;
-  const git = await planGitDir(repo, input.branch);
+  const git = await planGitDir(repo, input.git);
   const id = await engine.createContainer({
     name: `${input.forName}-copy-${randomBytes(3).toString('hex')}`,
     image: input.image,
@@ -188,7 +194,7 @@ export async function startBindCopy(
     capDrop: ['ALL'],
     capAdd: [],
   });
-  const done = runHelper(input, id, git.files, ready, onProgress, debug);
+  const done = runHelper(input, id, git, ready, onProgress, debug);
   done.catch(() => undefined);
   return { id, done };
 }
@@ -196,7 +202,7 @@ export async function startBindCopy(
 async function runHelper(
   input: BindCopyInput,
   id: string,
-  gitFiles: Array<[string, string]>,
+  git: { files: GateFile[]; dirs: string[] },
   ready: Promise<unknown>,
   onProgress?: (files: number, total: number) => void,
   debug?: (message: string) => void,
@@ -207,7 +213,7 @@ async function runHelper(
   const since = () => `${Math.round(performance.now() - t0)} ms`;
   const staged = stageArchive(
     entries.map((e) => e.path),
-    gitFiles,
+    git,
     user,
   );
   const stdin = new PassThrough();
@@ -252,7 +258,7 @@ async function runHelper(
 /** The helper's stdin: the path list and the generated git files, as one small tar. */
 async function stageArchive(
   paths: string[],
-  gitFiles: Array<[string, string]>,
+  git: { files: GateFile[]; dirs: string[] },
   owner: Owner,
 ): Promise<Buffer> {
   const pack = tar.pack();
@@ -264,15 +270,16 @@ async function stageArchive(
     pack.on('end', resolve);
     pack.on('error', reject);
   });
-  const header = (name: string, size: number) => ({ name, size, mode: 0o644, ...owner, mtime: new Date() });
+  const header = (name: string, size: number, mode = 0o644) => ({ name, size, mode, ...owner, mtime: new Date() });
   const nul = (items: Iterable<string>) => Buffer.from([...items].map((item) => `${item}\0`).join(''));
   const list = nul(paths);
   pack.entry(header('list', list.length), list);
   const dirs = nul(new Set(paths.map((p) => path.posix.dirname(p)).filter((dir) => dir !== '.')));
   pack.entry(header('dirs', dirs.length), dirs);
-  for (const [name, content] of gitFiles) {
-    const body = Buffer.from(content);
-    pack.entry(header(`git/${name}`, body.length), body);
+  for (const dir of git.dirs) pack.entry({ ...header(`git/${dir}/`, 0, 0o755), type: 'directory' });
+  for (const file of git.files) {
+    const body = Buffer.from(file.content);
+    pack.entry(header(`git/${file.path}`, body.length, file.mode), body);
   }
   pack.finalize();
   await done;

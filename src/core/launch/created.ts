@@ -1,4 +1,5 @@
 import type { Engine } from '../../docker/engine.js';
+import { dropSessionRefs } from '../../git/host-gate.js';
 
 /** Tracks what this launch made; disposal removes it unless the launch succeeded. */
 export class CreatedObjects implements AsyncDisposable {
@@ -6,6 +7,8 @@ export class CreatedObjects implements AsyncDisposable {
   /** The workspace copy's helper container while it runs (the engine removes it after). */
   helper: string | undefined;
   volume: string | undefined;
+  /** The session's refs in the host repo (its pin): `{ gitDir, session }`. */
+  hostRefs: { gitDir: string; session: string } | undefined;
   #kept = false;
   readonly #engine: Engine;
 
@@ -24,5 +27,6 @@ export class CreatedObjects implements AsyncDisposable {
     if (this.container)
       await this.#engine.removeContainer(this.container, { force: true }).catch(() => undefined);
     if (this.volume) await this.#engine.removeVolume(this.volume).catch(() => undefined);
+    if (this.hostRefs) await dropSessionRefs(this.hostRefs.gitDir, this.hostRefs.session).catch(() => undefined);
   }
 }

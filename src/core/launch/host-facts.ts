@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { access, chown, mkdir, stat } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuthLocation } from '../../agents/types.js';
-import type { ProgressFn } from '../../cli/progress.js';
+import type { ProgressFn } from '../progress.js';
+import { HOST_OBJECTS } from '../../container-paths.js';
 import { cacheDir, defaultSecretsFile, type HostFacts } from '../../config/paths.js';
 import { LaunchError } from '../../errors.js';
 import { cloneOrFetch, parseRemoteSource } from '../../git/clone.js';
 import { type RepoFacts, readRepo } from '../../git/repo.js';
-import { type LaunchPlan, PUSH_WRITES } from '../plan.js';
+import type { LaunchPlan } from '../plan.js';
 
 // What the launch reads from the host before it plans: the repo, the secrets file, the logins.
 
@@ -72,16 +73,6 @@ export async function existingAuth(locations: AuthLocation[]): Promise<AuthLocat
   return found.filter((l): l is AuthLocation => l !== undefined);
 }
 
-/** Each writable part of the host git dir needs a folder to mount; a repo without commits may lack `logs`. */
-export async function ensurePushDirs(repo: RepoFacts): Promise<void> {
-  for (const dir of PUSH_WRITES) {
-    const full = path.join(repo.commonDir, dir);
-    if (existsSync(full)) continue;
-    await mkdir(full);
-    await chown(full, repo.owner.uid, repo.owner.gid).catch(() => undefined);
-  }
-}
-
 /**
  * Bind-mounted files keep their host owner and mode: a secrets file or login that only another
  * uid can read is invisible to the agent. Says which, so the user is not left guessing.
@@ -92,7 +83,7 @@ export async function unreadableByAgent(plan: LaunchPlan): Promise<string[]> {
     if (
       mount.type !== 'bind' ||
       !mount.target.startsWith('/run/launch-agent/') ||
-      mount.target.includes('host.git')
+      mount.target === HOST_OBJECTS
     ) {
       continue;
     }

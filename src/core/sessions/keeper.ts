@@ -1,5 +1,6 @@
 import type { ContainerSpec } from '../../docker/engine.js';
 import { Labels } from '../../docker/labels.js';
+import { HOST_KNOWN_REFS } from '../../container-paths.js';
 import { WORKSPACE_DIR } from './vscode.js';
 
 /** Starts every line the keeper prints, so `logs` can leave them out. */
@@ -24,6 +25,8 @@ const REQUEST = 'launch-agent-status';
  * at a time: a wedged git holds up only this container, and `list` gives up on it.
  */
 export const KEEPER_SCRIPT = `# launch-agent keeper: keeps the container up; answers \`launch-agent list\` on stdin/stdout.
+# A copied index holds the host's inodes and times: refreshed once, so git status is not slow forever.
+(cd ${WORKSPACE_DIR} && git update-index -q --refresh) >/dev/null 2>&1 &
 while IFS= read -r line; do
   case $line in
     '${REQUEST} '*) nonce=\${line#${REQUEST} } ;;
@@ -37,7 +40,8 @@ while IFS= read -r line; do
     head=HEAD
     IFS= read -r ref <.git/HEAD
     case $ref in 'ref: '*) head= ;; esac
-    ahead=$(git rev-list --count $head --branches --not --remotes=local --) || exit
+    # Ahead: commits the host repo does not have (refs/launch-agent records what it has).
+    ahead=$(git rev-list --count $head --branches --not --glob=${HOST_KNOWN_REFS} --) || exit
     changes=$(git --no-optional-locks status --porcelain=v2 --show-stash --no-renames) || exit
     if [ -n "$changes" ]; then echo "$ahead 1"; else echo "$ahead 0"; fi
   ); then

@@ -1,6 +1,7 @@
 import type { Engine } from '../../docker/engine.js';
 import { HELPER_KINDS, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';
+import { dropSessionRefs } from '../../git/host-gate.js';
 import {
   matchSession,
   SESSION_FILTER,
@@ -47,7 +48,7 @@ export function describeLoss(checked: CheckedSession, limit = 20): string {
   if (checked.error) lines.push(`  cannot read its workspace: ${checked.error}`);
   const state = checked.state;
   if (state && state.unpushed.length > 0) {
-    lines.push(`  ${plural(state.unpushed.length, 'commit')} not pushed to local:`);
+    lines.push(`  ${plural(state.unpushed.length, 'commit')} not in the host repo:`);
     lines.push(...clip(state.unpushed, limit).map((l) => `    ${l}`));
   }
   if (state && state.uncommitted.length > 0) {
@@ -71,6 +72,8 @@ export async function removeSessions(
   );
   const sessions = unique(names.map((n) => matchSession(all, n)));
   if (!options.force) {
+    // What was pushed but not fetched yet lands now, so it does not count as lost.
+    await syncBeforeRemoval(engine, sessions, all);
     const checked = await Promise.all(sessions.map((s) => checkSession(engine, s)));
     const unsafe = checked.filter((c) => !isSafeToRemove(c));
     if (unsafe.length > 0) {
@@ -79,7 +82,7 @@ export async function removeSessions(
         'UNPUSHED_WORK',
         `refusing to remove: work would be lost\n${unsafe.map((c) => describeLoss(c)).join('\n')}`,
         {
-          hint: `push it first (\`launch-agent exec ${first} -- git push\`, after committing), or pass --force to remove anyway`,
+          hint: `commit and push it first (\`launch-agent exec ${first} -- git push\`; it lands in the host repo), or pass --force to remove anyway`,
           details: { containers: unsafe.map(lossDetails) },
         },
       );
@@ -97,7 +100,7 @@ export interface PruneResult {
   kept: Array<ReturnType<typeof lossDetails>>;
 }
 
-/** `prune`: stopped containers (of one repo) whose work is all on `local`; without `yes` it only lists. */
+/** `prune`: stopped containers (of one repo) whose work is all in the host repo; without `yes` it only lists. */
 export async function pruneSessions(
   engine: Engine,
   options: { yes?: boolean; repo?: string } = {},
@@ -123,6 +126,8 @@ async function removeChecked(engine: Engine, sessions: Session[]): Promise<Remov
   return Promise.all(
     sessions.map(async (s) => {
       await engine.removeContainer(s.id, { force: true });
+      // The session's refs in the host repo (its pin, what it landed) go with it.
+      if (s.hostGitDir) await dropSessionRefs(s.hostGitDir, s.name).catch(() => undefined);
       // Only a volume we labelled ourselves, never one a label merely names.
       const volume = s.volume && ours.has(s.volume) ? s.volume : null;
       if (volume) {
@@ -142,6 +147,13 @@ export async function removeHelpersOf(engine: Engine, volume: string): Promise<v
   const users = await engine.listContainers({ all: true, labels: { [Labels.managed]: 'true' }, volume });
   const helpers = users.filter((c) => HELPER_KINDS.has(c.labels[Labels.kind] ?? ''));
   await Promise.all(helpers.map((h) => engine.removeContainer(h.id, { force: true })));
+}
+
+async function syncBeforeRemoval(engine: Engine, sessions: Session[], all: Session[]): Promise<void> {
+  const { syncSession } = await import('../gate/sync.js');
+  await Promise.all(
+    sessions.filter((s) => s.running && s.hostGitDir).map((s) => syncSession(engine, s, all).catch(() => undefined)),
+  );
 }
 
 function lossDetails(c: CheckedSession) {

@@ -18,6 +18,8 @@ export interface Session {
   repo: string;
   source: string;
   branch: string;
+  /** The host repo's git common dir, where the session's work lands (empty when unknown). */
+  hostGitDir: string;
   /** The workspace volume (`<name>-workspace`), removed with the container. */
   volume: string | null;
   image: string;
@@ -37,6 +39,7 @@ export function toSession(c: ContainerSummary): Session {
     repo: label(Labels.repo),
     source: label(Labels.source),
     branch: label(Labels.branch),
+    hostGitDir: label(Labels.hostGitDir),
     volume: c.labels[Labels.volume] || null,
     image: c.image,
     state: c.state,

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerDetails, Engine } from '../../docker/engine.js';
+import { HOST_KNOWN_REFS, HOST_OBJECTS } from '../../container-paths.js';
 import { Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import { type KeeperReply, keeperRequest, parseKeeperReply } from './keeper.js';
 import { WORKSPACE_DIR } from './vscode.js';
 
-/** What `rm` would lose: commits not on any `local/*` ref, and uncommitted files. */
+/** What `rm` would lose: commits the host repo does not have, and uncommitted files. */
 export interface WorkState {
-  /** `<short sha> <subject>`, newest first: HEAD and every local branch, not yet on `local`. */
+  /** `<short sha> <subject>`, newest first: HEAD and every local branch, not yet in the host repo. */
   unpushed: string[];
   /** `git status --porcelain` lines (untracked files included, ignored files not), then stashes. */
   uncommitted: string[];
@@ -24,7 +25,9 @@ export const WORK_STATE_SCRIPT = [
   'set -e',
   `cd ${WORKSPACE_DIR}`,
   'if git rev-parse -q --verify HEAD >/dev/null; then head=HEAD; else head=; fi',
-  'git log --no-color --no-decorate --format="%h %s" $head --branches --not --remotes=local --',
+  // What the host repo has (written by the launch and each landing); before the gate, `local/*`.
+  `if [ -d .git/${HOST_KNOWN_REFS} ]; then known=--glob=${HOST_KNOWN_REFS}; else known=--remotes=local; fi`,
+  'git log --no-color --no-decorate --format="%h %s" $head --branches --not $known --',
   `echo ${MARK}`,
   'git --no-optional-locks status --porcelain --no-renames',
   // Stashed work is uncommitted work too: `stash@{0}: WIP on ...` lines.
@@ -132,7 +135,13 @@ export async function workStateOfStopped(
     cmd: ['300'],
     ...(details.user ? { user: details.user } : {}),
     workingDir: WORKSPACE_DIR,
-    mounts: [{ type: 'volume', source: volume, target: WORKSPACE_DIR, readOnly: true }],
+    mounts: [
+      { type: 'volume', source: volume, target: WORKSPACE_DIR, readOnly: true },
+      // The history the workspace borrows from the host repo, when it does.
+      ...details.mounts
+        .filter((m) => m.destination === HOST_OBJECTS && m.type === 'bind')
+        .map((m) => ({ type: 'bind' as const, source: m.source, target: HOST_OBJECTS, readOnly: true })),
+    ],
     nanoCpus: 1e9,
     memoryBytes: 512 * 1024 * 1024,
     pidsLimit: 128,

@@ -66,7 +66,12 @@ describe('workspace streaming into a real container', () => {
     const tar = new OwnedTar(owner);
     const writing = (async () => {
       const entries = await listWorkTree(facts.root, false);
-      await addWorkspace(tar, { repo: facts, branch: 'agent/x', entries, prefix: 'workspace' });
+      await addWorkspace(tar, {
+        repo: facts,
+        git: { agent: 'agent', branch: 'agent/x', shareObjects: false, keeperMark: '@@mark@@' },
+        entries,
+        prefix: 'workspace',
+      });
       tar.finish();
     })();
     // Extracted into a created, never started container: the volume is filled before start.

@@ -45,6 +45,7 @@ function inputs(options: Partial<LaunchOptions> = {}, extra: Partial<PlanInputs>
     launcherVersion: '1.2.3',
     now: new Date('2026-11-25T10:00:00Z'),
     randomId: 'k3x9q2',
+    shareObjects: true,
     ...extra,
   };
 }
@@ -107,31 +108,34 @@ describe('planLaunch', () => {
     expect(chooseUser('darwin', { uid: 501, gid: 20 }).user).toEqual({ uid: 1000, gid: 1000 });
   });
 
-  it('mounts the git dir read-only but for what a push writes: objects, refs, logs', () => {
+  it('mounts nothing of the host repo writable: only its objects, read-only, when shared', () => {
     const plan = planLaunch(inputs());
+    expect(plan.shareObjects).toBe(true);
     expect(plan.mounts).toContainEqual({
       type: 'bind',
-      source: repo.commonDir,
-      target: '/run/launch-agent/host.git',
+      source: `${repo.commonDir}/objects`,
+      target: '/run/launch-agent/host-objects',
       readOnly: true,
     });
-    for (const dir of ['objects', 'refs', 'logs']) {
-      expect(plan.mounts).toContainEqual({
-        type: 'bind',
-        source: `${repo.commonDir}/${dir}`,
-        target: `/run/launch-agent/host.git/${dir}`,
-      });
-    }
-    const writable = plan.mounts.filter(
-      (m) => m.target.startsWith('/run/launch-agent/host.git') && !m.readOnly,
+    const writableHost = plan.mounts.filter(
+      (m) => m.type === 'bind' && !m.readOnly && (m.source.startsWith(repo.root) || m.source.startsWith(repo.commonDir)),
     );
-    expect(writable.map((m) => m.target.split('/').pop()).sort()).toEqual(['logs', 'objects', 'refs']);
+    expect(writableHost).toEqual([]);
     expect(plan.mounts).toContainEqual({
       type: 'volume',
       source: plan.volume,
       target: '/workspace',
       noCopy: true,
     });
+    // An engine that cannot see this machine's files gets no mount of the repo at all.
+    const remote = planLaunch(inputs({}, { shareObjects: false }));
+    expect(remote.shareObjects).toBe(false);
+    expect(remote.mounts.filter((m) => m.source.startsWith(repo.root) || m.source.startsWith(repo.commonDir))).toEqual([]);
+  });
+
+  it('refuses names that cannot name the session refs in the host repo', () => {
+    expect(usageError(() => planLaunch(inputs({ name: 'a..b' }))).message).toMatch(/--name/);
+    expect(usageError(() => planLaunch(inputs({ name: 'ab.lock' }))).message).toMatch(/--name/);
   });
 
   it('mounts credential files read-only and links them; copies settings; mounts the secrets file read-only', () => {

@@ -13,7 +13,7 @@ describe('removeSessions', () => {
     const e = error as LaunchError;
     expect(e.code).toBe('UNPUSHED_WORK');
     expect(e.exitCode).not.toBe(0);
-    expect(e.message).toContain('2 commits not pushed to local');
+    expect(e.message).toContain('2 commits not in the host repo');
     expect(e.message).toContain('abc1234 add login');
     expect(e.hint).toContain('--force');
     expect(e.details).toEqual({
@@ -124,7 +124,7 @@ describe('describeLoss', () => {
   it('clips long lists', () => {
     const unpushed = Array.from({ length: 25 }, (_, i) => `c${i} msg`);
     const text = describeLoss({ session: { name: 'a' } as never, state: { unpushed, uncommitted: [] } }, 20);
-    expect(text).toContain('25 commits not pushed to local');
+    expect(text).toContain('25 commits not in the host repo');
     expect(text).toContain('... and 5 more');
     expect(text).not.toContain('c24 msg');
   });

@@ -82,8 +82,9 @@ describe('parseWorkState', () => {
     expect(() => parseWorkState('abc1234 x\n')).toThrow(/incomplete/);
   });
 
-  it('counts commits against every local/* ref, for HEAD and all branches', () => {
-    expect(WORK_STATE_SCRIPT).toContain('--branches --not --remotes=local');
+  it('counts commits the host repo lacks (refs/launch-agent; local/* before the gate), for HEAD and all branches', () => {
+    expect(WORK_STATE_SCRIPT).toContain('--branches --not $known');
+    expect(WORK_STATE_SCRIPT).toContain('known=--glob=refs/launch-agent; else known=--remotes=local');
     // Never takes the index lock from the agent's own git commands.
     expect(WORK_STATE_SCRIPT).toContain('git --no-optional-locks status --porcelain');
     expect(WORK_STATE_SCRIPT).toContain('git stash list');

@@ -23,7 +23,7 @@ describe('containerGitConfig', () => {
     expect(config).toContain('url = git@github.com:me/repo.git');
     expect(config).not.toContain('/somewhere/else');
     expect(config).toContain(
-      '[remote "local"]\n\turl = /run/launch-agent/host.git\n\tfetch = +refs/heads/*:refs/remotes/local/*',
+      '[remote "local"]\n\turl = /workspace/.git/launch-agent-gate\n\tfetch = +refs/heads/*:refs/remotes/local/*',
     );
     expect(config).toContain('[remote]\n\tpushDefault = local');
     expect(config).toContain('[push]\n\tautoSetupRemote = true');

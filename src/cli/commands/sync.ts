@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+
+interface SyncOptions extends CommonOptions {
+  watch?: boolean;
+}
+
+/** `sync`: the way back on demand; `--watch` is the background watcher the launcher starts. */
+export function registerSync(program: Command): void {
+  addCommonOptions(
+    program
+      .command('sync')
+      .description("bring the agents' pushed branches into the host repo now (the watcher does it within seconds)")
+      .argument('[names...]', 'container names or prefixes (default: every running session)')
+      .option('--watch', 'keep doing it for every session as pushes arrive (the launcher starts this in the background)'),
+  ).action(async (names: string[], options: SyncOptions) => {
+    const ctx = new CliContext(options);
+    const engine = await ctx.engine();
+    if (options.watch) {
+      const { runWatcher } = await import('../../core/gate/run-watcher.js');
+      await runWatcher(engine);
+      return;
+    }
+    const { syncSessions } = await import('../../core/gate/sync-all.js');
+    const { describeBranch, repoShown } = await import('../../core/gate/sync.js');
+    const results = await syncSessions(engine, names);
+    await ctx.ensureWatcher();
+    ctx.print(results, () => {
+      if (results.length === 0) return 'no running agent containers to sync';
+      return results
+        .flatMap((r) => {
+          if (r.error) return [`${r.name}: ${r.error}`];
+          if (r.branches.length === 0) return [`${r.name}: nothing pushed yet`];
+          return r.branches.map((b) => `${r.name}: ${describeBranch(b, repoShown(r.repo))}`);
+        })
+        .join('\n');
+    });
+    if (results.some((r) => r.error)) process.exitCode = 1;
+  });
+}
+
+/** What git's `ext::` transport runs to reach a gate (core/gate/transport.ts); not for people. */
+export function registerGatePipe(program: Command): void {
+  program
+    .command('_gate-pipe', { hidden: true })
+    .argument('<container>')
+    .argument('<service>')
+    .argument('<path>')
+    .action(async (container: string, service: string, path: string) => {
+      const ctx = new CliContext({});
+      const { runGatePipe } = await import('../../core/gate/transport.js');
+      process.exitCode = await runGatePipe(await ctx.engine(), container, service, path);
+    });
+}

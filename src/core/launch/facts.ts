@@ -1,0 +1,89 @@
+import { hostname } from 'node:os';
+import { getAgent } from '../../agents/registry.js';
+import type { AgentDescriptor } from '../../agents/types.js';
+import type { HostFacts } from '../../config/paths.js';
+import type { Engine } from '../../docker/engine.js';
+import type { RepoFacts } from '../../git/repo.js';
+import { listWorkTree, type WorkTreeEntry } from '../../workspace/workspace.js';
+import type { HomeFileTransform } from '../home.js';
+import { shortId } from '../names.js';
+import { type LaunchOptions, type LaunchPlan, planLaunch } from '../plan.js';
+import type { LaunchSteps } from './context.js';
+import { COPY_SETTING, type CopyChoice, copyMethodBeforeEngine, copyMethodFromEngine } from './bind-copy.js';
+import { claimName } from './claim.js';
+import { existingAuth, findSecretsFile, resolveSource, unreadableByAgent } from './host-facts.js';
+
+/** Everything the launch knows before it creates anything. */
+export interface LaunchFacts {
+  agent: AgentDescriptor;
+  repo: RepoFacts;
+  source: { kind: 'local' | 'url'; value: string };
+  plan: LaunchPlan;
+  copy: CopyChoice;
+  /** MCP servers and other per-file additions to the home. */
+  transform: HomeFileTransform | undefined;
+  /** What to copy from the work tree; git lists it while names and images are checked. */
+  entries: Promise<WorkTreeEntry[]>;
+}
+
+/**
+ * Step 1, gather facts: the source, secrets file, logins and the engine's kind side by side,
+ * then the pure plan, MCP config (input errors are found before anything is created) and the
+ * name's claim. Nothing is created here.
+ */
+export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): Promise<LaunchFacts> {
+  const { deps } = steps;
+  const agent = getAgent(options.agent);
+  // Side by side; settled first, so a clone in progress is never left running behind an error.
+  const [resolved, secrets, auth, copyChoice] = await Promise.allSettled([
+    resolveSource(options.source, deps.host, steps.progress),
+    findSecretsFile(options.secretsFile, deps.host),
+    options.auth === 'none' ? [] : existingAuth(agent.authLocations(deps.host)),
+    decideCopy(deps.engine, deps.host),
+  ]);
+  const { repo, source } = settledValue(resolved);
+  const secretsFile = settledValue(secrets);
+  const authFound = settledValue(auth);
+  const copy = settledValue(copyChoice);
+  const entries = listWorkTree(repo.root, options.includeIgnored ?? false);
+  entries.catch(() => undefined);
+  const plan = planLaunch({
+    options,
+    agent,
+    repo,
+    source,
+    platform: deps.host.platform,
+    authFound,
+    secretsFile,
+    launcherVersion: deps.launcherVersion,
+    now: deps.now?.() ?? new Date(),
+    randomId: shortId(deps.random),
+    // Only an engine that mounts this machine's files can borrow the host's objects.
+    shareObjects: copy.method === 'bind',
+  });
+  if (plan.ownerWarning) steps.warn(plan.ownerWarning);
+  if (deps.host.platform === 'linux') {
+    for (const problem of await unreadableByAgent(plan)) steps.warn(problem);
+  }
+  const transform = await deps.homeTransform?.(agent, repo.root);
+  await claimName(deps.engine, plan, options.replace ?? false);
+  steps.checkAbort();
+  return { agent, repo, source, plan, copy, transform, entries };
+}
+
+/** Asks the engine where it runs only when the answer matters. */
+async function decideCopy(engine: Engine, host: HostFacts): Promise<CopyChoice> {
+  const early = copyMethodBeforeEngine({
+    setting: host.env[COPY_SETTING],
+    platform: host.platform,
+    endpoint: engine.endpoint,
+  });
+  if (early) return early;
+  const info = await engine.info({ timeoutMs: 15_000 }).catch(() => undefined);
+  return copyMethodFromEngine(info, hostname());
+}
+
+function settledValue<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
+}
