@@ -1,7 +1,6 @@
 import type { Ora } from 'ora';
+import type { ProgressFn } from '../core/progress.js';
 import type { Logger } from './logger.js';
-
-import type { ProgressEvent, ProgressFn } from '../core/progress.js';
 
 export type { ProgressEvent, ProgressFn } from '../core/progress.js';
 

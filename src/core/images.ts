@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { AgentName } from '../agents/types.js';
-import type { ProgressFn } from './progress.js';
 import { cacheDir, type HostFacts, hostFacts } from '../config/paths.js';
 import type { Engine } from '../docker/engine.js';
 import { Labels } from '../docker/labels.js';
@@ -12,6 +11,7 @@ import { type LayerName, layerChain } from './images/layers.js';
 import { acquireBuildLock } from './images/lock.js';
 import { type ImageSettings, loadImageSettings } from './images/settings.js';
 import type { VersionResolver } from './images/versions.js';
+import type { ProgressFn } from './progress.js';
 
 export { DEFAULT_BASE_IMAGE, type LayerName } from './images/layers.js';
 

@@ -29,7 +29,13 @@ export interface LaunchResult {
    * `method`: how the files got in (see CopyMethod in launch/bind-copy.ts); `history`: `shared`
    * when the workspace borrows the host's objects read-only, `copied` when it holds its own.
    */
-  copied: { files: number; bytes: number; skipped: string[]; method: CopyMethod; history: 'shared' | 'copied' };
+  copied: {
+    files: number;
+    bytes: number;
+    skipped: string[];
+    method: CopyMethod;
+    history: 'shared' | 'copied';
+  };
   warnings: string[];
 }
 

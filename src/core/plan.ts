@@ -1,7 +1,7 @@
 import type { AgentDescriptor, AgentName, AuthLocation } from '../agents/types.js';
+import { AUTH_ROOT, HOME, HOST_OBJECTS, SECRETS_MOUNT, WORKSPACE } from '../container-paths.js';
 import type { MountSpec } from '../docker/engine.js';
 import { Labels, managedLabels } from '../docker/labels.js';
-import { AUTH_ROOT, HOME, HOST_OBJECTS, SECRETS_MOUNT, WORKSPACE } from '../container-paths.js';
 import { LaunchError } from '../errors.js';
 import type { RepoFacts } from '../git/repo.js';
 import { parseCpus, parseMemory, parsePids } from './limits.js';

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, copyFile } from 'node:fs/promises';
+import { chown, copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -31,15 +31,21 @@ const REDIRECTING = [
   'GIT_COMMON_DIR',
 ];
 
-export function hostGit(
+export async function hostGit(
   gitDir: string,
   args: string[],
   options: { input?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GitRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, GIT_TERMINAL_PROMPT: '0' };
   for (const key of REDIRECTING) if (!options.env?.[key]) delete env[key];
+  const owner = await repoOwner(gitDir);
+  if (owner.home !== undefined) env.HOME = owner.home;
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['--git-dir', gitDir, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('git', ['--git-dir', gitDir, ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(owner.uid === undefined ? {} : { uid: owner.uid, gid: owner.gid }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -55,7 +61,24 @@ export function hostGit(
   });
 }
 
-async function must(gitDir: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
+/**
+ * What lands is the repo owner's: run by root (sudo, CI) on someone else's repo, git runs as
+ * that owner (with the owner's home), so no root-owned object or ref file is left in their repo.
+ */
+async function repoOwner(gitDir: string): Promise<{ uid?: number; gid?: number; home?: string }> {
+  if (process.getuid?.() !== 0) return {};
+  const info = await stat(gitDir).catch(() => undefined);
+  if (!info || info.uid === 0) return {};
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  const entry = passwd.split('\n').find((line) => line.split(':')[2] === String(info.uid));
+  return { uid: info.uid, gid: info.gid, home: entry?.split(':')[5] || tmpdir() };
+}
+
+async function must(
+  gitDir: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv } = {},
+) {
   const run = await hostGit(gitDir, args, options);
   if (run.code !== 0) {
     throw new Error(`git ${args[0]} failed: ${run.stderr.trim().split('\n').at(-1) ?? `exit ${run.code}`}`);
@@ -80,10 +103,15 @@ export async function pinSession(
   if (parents.length === 0) return undefined;
   // write-tree on a copy: git may refresh the index it reads, and the host's is not ours to touch.
   const scratch = await mkdtemp(path.join(tmpdir(), 'launch-agent-pin-'));
+  const owner = await repoOwner(commonDir);
+  if (owner.uid !== undefined) await chown(scratch, owner.uid, owner.gid ?? owner.uid);
   try {
     const index = path.join(scratch, 'index');
     const hasIndex = await copyFile(path.join(repo.gitDir, 'index'), index).then(
-      () => true,
+      async () => {
+        if (owner.uid !== undefined) await chown(index, owner.uid, owner.gid ?? owner.uid);
+        return true;
+      },
       () => false,
     );
     let tree: string;
@@ -101,7 +129,13 @@ export async function pinSession(
         { env: PIN_IDENTITY },
       )
     ).trim();
-    await must(commonDir, ['update-ref', '-m', `launch-agent: ${session} started`, `${SESSION_REFS}/${session}/base`, commit]);
+    await must(commonDir, [
+      'update-ref',
+      '-m',
+      `launch-agent: ${session} started`,
+      `${SESSION_REFS}/${session}/base`,
+      commit,
+    ]);
     return commit;
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -152,7 +186,6 @@ export async function busyBranches(commonDir: string): Promise<Set<string>> {
   }
   const worktrees = await hostGit(commonDir, ['rev-parse', '--git-path', 'worktrees']);
   const folder = path.resolve(commonDir, worktrees.stdout.trim() || 'worktrees');
-  const { readdir } = await import('node:fs/promises');
   for (const name of await readdir(folder).catch(() => [] as string[])) gitDirs.push(path.join(folder, name));
   for (const dir of gitDirs) {
     for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name', 'BISECT_START']) {

@@ -61,7 +61,10 @@ export function planGate(options: {
     },
     // Chained: the workspace's objects, which borrow the host's where the engine can mount them.
     { path: `${dir}/objects/info/alternates`, content: `${WORKSPACE}/.git/objects\n` },
-    { path: `${dir}/packed-refs`, content: `# pack-refs with: peeled fully-peeled sorted \n${packed.join('\n')}\n` },
+    {
+      path: `${dir}/packed-refs`,
+      content: `# pack-refs with: peeled fully-peeled sorted \n${packed.join('\n')}\n`,
+    },
     { path: `${dir}/hooks/pre-receive`, content: preReceive(options.agent), mode: 0o755 },
     { path: `${dir}/hooks/post-receive`, content: postReceive(options.keeperMark), mode: 0o755 },
   ];

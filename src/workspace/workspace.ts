@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listSubmodules, listWorkTreeFiles, type RepoFacts } from '../git/repo.js';
 import { HOST_OBJECTS } from '../container-paths.js';
+import { listSubmodules, listWorkTreeFiles, type RepoFacts } from '../git/repo.js';
 import { type GateFile, hostKnownRefs, planGate } from './gate.js';
 import { containerGitConfig } from './git-config.js';
 import type { OwnedTar } from './tar.js';

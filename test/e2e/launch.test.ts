@@ -92,7 +92,7 @@ describe.each(agents)('launch --agent %s', (agent) => {
     expect(launched.image).toMatch(new RegExp(`^launch-agent/${agent}:`));
     expect(launched.workspace).toEqual({ volume: `${launched.name}-workspace`, path: '/workspace' });
     expect(launched.remotes).toEqual({
-      local: '/run/launch-agent/host.git',
+      local: '/workspace/.git/launch-agent-gate',
       origin: 'https://example.com/acme/demo-repo.git',
     });
     expect(launched.vscodeUri).toMatch(/^vscode-remote:\/\/attached-container\+[0-9a-f]+\/workspace$/);
@@ -137,9 +137,13 @@ describe.each(agents)('launch --agent %s', (agent) => {
     const mount = (dest: string) => mounts.find((m) => m.Destination === dest);
     expect(mount('/run/launch-agent/secrets.env')?.RW).toBe(false);
     expect(mount(`/run/launch-agent/auth/${agent}/${credentialFile[agent]}`)?.RW).toBe(false);
-    expect(mount('/run/launch-agent/host.git')?.RW).toBe(false);
-    for (const dir of ['objects', 'refs', 'logs'])
-      expect(mount(`/run/launch-agent/host.git/${dir}`)?.RW).toBe(true);
+    // Nothing of the host repo is writable; its history is borrowed read-only (bind) or copied.
+    const ofRepo = mounts.filter((m) => m.Source.startsWith(fixture.repo));
+    expect(ofRepo.every((m) => !m.RW)).toBe(true);
+    expect(ofRepo.map((m) => m.Destination)).toEqual(
+      copyMethod[agent] === 'bind' ? ['/run/launch-agent/host-objects'] : [],
+    );
+    expect(launched.copied.history).toBe(copyMethod[agent] === 'bind' ? 'shared' : 'copied');
   });
 
   it('runs tini as PID 1 and nothing as root; exec without -u is not root', () => {
@@ -163,45 +167,34 @@ describe.each(agents)('launch --agent %s', (agent) => {
     expect(dockerExec(launched.name, 'find /workspace ! -user agent | head -5')).toBe('');
   });
 
-  it('has origin and local remotes, and git push lands the branch in the host repo', () => {
+  it('has origin and local remotes, and git push lands the branch in the host repo', async () => {
     const remotes = dockerExec(launched.name, 'git remote -v');
     expect(remotes).toContain('origin\thttps://example.com/acme/demo-repo.git (fetch)');
-    expect(remotes).toContain('local\t/run/launch-agent/host.git (push)');
-    const marker = Date.now() / 1000;
-    dockerExec(
+    expect(remotes).toContain('local\t/workspace/.git/launch-agent-gate (push)');
+    const push = dockerExec(
       launched.name,
-      'echo agent > agent.txt && git add agent.txt && git commit -q -m "agent commit" && git push -q 2>&1',
+      'echo agent > agent.txt && git add agent.txt && git commit -q -m "agent commit" && git push 2>&1',
     );
-    // Everything the push wrote belongs to the repo's owner (checked before the host's own git,
+    // The host's watcher fetches it from the gate; the push says what landed.
+    expect(push).toContain(`${agent}/feat landed in ${fixture.repo}`);
+    expect(ownerGit(fixture.repo, 'log', '-1', '--format=%s', `${agent}/feat`)).toBe('agent commit');
+    // Everything the landing wrote belongs to the repo's owner (checked before the host's own git,
     // run here as root, touches the index).
     expect(filesNotOwnedBy(path.join(fixture.repo, '.git'), FIXTURE_UID)).toEqual([]);
-    const written = execFileSync('find', [path.join(fixture.repo, '.git'), '-newermt', `@${marker}`], {
-      encoding: 'utf8',
-    })
-      .split('\n')
-      .filter(Boolean);
-    expect(written.length).toBeGreaterThan(0);
-    expect(ownerGit(fixture.repo, 'log', '-1', '--format=%s', `${agent}/feat`)).toBe('agent commit');
     // The host's checkout is untouched.
     expect(ownerGit(fixture.repo, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main');
     expect(ownerGit(fixture.repo, 'rev-parse', 'HEAD')).toBe(hostStatusBefore.head);
     expect(ownerGit(fixture.repo, 'status', '--porcelain')).toBe(hostStatusBefore.status);
   });
 
-  it('cannot write the host repo hooks, config, info or submodule git dirs', () => {
-    const targets = [
-      'hooks/post-checkout',
-      'config',
-      'info/attributes',
-      'modules/x/config',
-      'HEAD',
-      'packed-refs',
-    ];
-    const result = dockerExec(
-      launched.name,
-      `cd /run/launch-agent/host.git && for f in ${targets.join(' ')}; do (mkdir -p $(dirname $f) && echo x >> $f) 2>/dev/null && echo "wrote $f"; done; echo done`,
-    );
-    expect(result).toBe('done');
+  it('sees nothing of the host repo but its objects, read-only', () => {
+    const mounts = dockerExec(launched.name, 'grep " /run/launch-agent/host" /proc/mounts || true');
+    if (copyMethod[agent] === 'bind')
+      expect(mounts).toMatch(/^\S+ \/run\/launch-agent\/host-objects \S+ ro[, ]/);
+    else expect(mounts).toBe('');
+    expect(
+      dockerExec(launched.name, '(touch /run/launch-agent/host-objects/x) 2>/dev/null || echo refused'),
+    ).toBe('refused');
   });
 
   it('gives the agent its secrets, and shows them nowhere else', () => {

@@ -181,7 +181,7 @@ describe('living with an agent container', () => {
 
     const rm = await cli('rm', name);
     expect(rm.code).toBe(5);
-    expect(rm.stderr).toContain('1 commit not pushed to local');
+    expect(rm.stderr).toContain('1 commit not in the host repo');
     expect(rm.stderr).toContain(`${sha} session work`);
     expect(rm.stderr).toContain('--force');
     // A container launched before the keeper (`sleep infinity`, no stdin, no keeper label) is

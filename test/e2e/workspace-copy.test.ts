@@ -95,7 +95,9 @@ describe.each(['bind', 'stream'] as const)('workspace copy (%s)', (method) => {
   });
 
   it('mirrors the host branches as remote `local`, replacing a host remote of that name', () => {
-    expect(dockerExec(launched.name, 'git config remote.local.url')).toBe('/run/launch-agent/host.git');
+    expect(dockerExec(launched.name, 'git config remote.local.url')).toBe(
+      '/workspace/.git/launch-agent-gate',
+    );
     expect(dockerExec(launched.name, 'git for-each-ref --format="%(refname)" refs/remotes/local')).toBe(
       'refs/remotes/local/main',
     );

@@ -10,9 +10,14 @@ export function registerSync(program: Command): void {
   addCommonOptions(
     program
       .command('sync')
-      .description("bring the agents' pushed branches into the host repo now (the watcher does it within seconds)")
+      .description(
+        "bring the agents' pushed branches into the host repo now (the watcher does it within seconds)",
+      )
       .argument('[names...]', 'container names or prefixes (default: every running session)')
-      .option('--watch', 'keep doing it for every session as pushes arrive (the launcher starts this in the background)'),
+      .option(
+        '--watch',
+        'keep doing it for every session as pushes arrive (the launcher starts this in the background)',
+      ),
   ).action(async (names: string[], options: SyncOptions) => {
     const ctx = new CliContext(options);
     const engine = await ctx.engine();

@@ -53,9 +53,16 @@ export async function syncSession(
 ): Promise<SyncResult> {
   const repo = session.hostGitDir;
   const result: SyncResult = { name: session.name, repo, branches: [] };
-  if (!repo) return { ...result, error: 'the container does not record its host repo (launched by an older launch-agent)' };
+  if (!repo)
+    return {
+      ...result,
+      error: 'the container does not record its host repo (launched by an older launch-agent)',
+    };
   if (!(await stat(`${repo}/objects`).catch(() => undefined))) {
-    return { ...result, error: `the host repo is gone from ${repo} (moved or deleted); its work is still in the container` };
+    return {
+      ...result,
+      error: `the host repo is gone from ${repo} (moved or deleted); its work is still in the container`,
+    };
   }
   if (!session.running) return { ...result, error: `${session.name} is ${session.state}: start it to sync` };
 
@@ -64,7 +71,10 @@ export async function syncSession(
     `+refs/heads/${session.agent}/*:${prefix}/gate/${session.agent}/*`,
   ]);
   if (fetched.code !== 0) {
-    return { ...result, error: `fetching from the gate failed: ${lastLine(fetched.stderr) || `exit ${fetched.code}`}` };
+    return {
+      ...result,
+      error: `fetching from the gate failed: ${lastLine(fetched.stderr) || `exit ${fetched.code}`}`,
+    };
   }
   const [ours, everyone, busy, heads] = await Promise.all([
     listRefs(repo, `${prefix}/`),
@@ -91,15 +101,25 @@ export async function syncSession(
       continue;
     }
     if (busy.has(head)) {
-      refuse(`${branch} is checked out on the host (or being rebased there), so it is not moved; take it with: git merge ${ref}`);
+      refuse(
+        `${branch} is checked out on the host (or being rebased there), so it is not moved; take it with: git merge ${ref}`,
+      );
       continue;
     }
     if (current !== undefined && current !== landedBefore) {
-      refuse(`${branch} was changed on the host (now ${current.slice(0, 7)}), so it is not overwritten; the session's tip is ${ref}`);
+      refuse(
+        `${branch} was changed on the host (now ${current.slice(0, 7)}), so it is not overwritten; the session's tip is ${ref}`,
+      );
       continue;
     }
     const forced = current !== undefined && !(await isAncestor(repo, current, commit));
-    const moved = await casUpdateRef(repo, head, commit, current ?? ZERO, `launch-agent: ${branch} from ${session.name}`);
+    const moved = await casUpdateRef(
+      repo,
+      head,
+      commit,
+      current ?? ZERO,
+      `launch-agent: ${branch} from ${session.name}`,
+    );
     if (moved.code !== 0) {
       refuse(`the host's git did not move ${branch}: ${lastLine(moved.stderr)}`);
       continue;
@@ -121,7 +141,8 @@ function ownersOf(refs: Map<string, string>, all: readonly Session[], self: Sess
   for (const other of live) {
     if (other.branch) owners.set(other.branch, other.name);
     const landed = `${SESSION_REFS}/${other.name}/landed/`;
-    for (const ref of refs.keys()) if (ref.startsWith(landed)) owners.set(ref.slice(landed.length), other.name);
+    for (const ref of refs.keys())
+      if (ref.startsWith(landed)) owners.set(ref.slice(landed.length), other.name);
   }
   return owners;
 }

@@ -12,7 +12,14 @@ export const GATE_PIPE_COMMAND = '_gate-pipe';
  * engine's exec. No network between host and container, no bind mount, any engine.
  */
 export function gateTransport(containerId: string): string {
-  const words = [process.execPath, packagePath('bin', 'launch-agent.js'), GATE_PIPE_COMMAND, containerId, '%S', GATE];
+  const words = [
+    process.execPath,
+    packagePath('bin', 'launch-agent.js'),
+    GATE_PIPE_COMMAND,
+    containerId,
+    '%S',
+    GATE,
+  ];
   // ext:: splits on spaces; `% ` is a literal one, `%%` a literal percent sign.
   return `ext::${words.map((w) => (w === '%S' ? w : w.replace(/%/g, '%%').replace(/ /g, '% '))).join(' ')}`;
 }
@@ -28,7 +35,10 @@ export async function runGatePipe(
   path: string,
 ): Promise<number> {
   if (service !== 'git-upload-pack' || path !== GATE) {
-    throw new LaunchError('USAGE', `${GATE_PIPE_COMMAND} serves only git-upload-pack of ${GATE}, got ${service} ${path}`);
+    throw new LaunchError(
+      'USAGE',
+      `${GATE_PIPE_COMMAND} serves only git-upload-pack of ${GATE}, got ${service} ${path}`,
+    );
   }
   return engine.execStream(containerId, {
     cmd: ['git', 'upload-pack', '--strict', GATE],

@@ -8,9 +8,9 @@ import type { Engine } from '../../docker/engine.js';
 import { messageOf } from '../../errors.js';
 import { packagePath } from '../../util/package-root.js';
 import { PUSHED_LINE } from '../../workspace/gate.js';
-import { findSessions } from '../sessions.js';
 import { KEEPER_MARK } from '../sessions/keeper.js';
 import type { Session } from '../sessions/resolve.js';
+import { findSessions } from '../sessions.js';
 import { describeBranch, repoShown, type SyncResult, syncSession } from './sync.js';
 
 /**
@@ -55,7 +55,12 @@ export async function watchSessions(engine: Engine, options: WatchOptions = {}):
         const session = sessions.find((s) => s.id === id);
         if (!session?.running) return;
         const result = await syncSession(engine, session, sessions).catch(
-          (error: unknown): SyncResult => ({ name: session.name, repo: session.hostGitDir, branches: [], error: messageOf(error) }),
+          (error: unknown): SyncResult => ({
+            name: session.name,
+            repo: session.hostGitDir,
+            branches: [],
+            error: messageOf(error),
+          }),
         );
         logResult(result, log);
       } while (again.has(id));
@@ -109,7 +114,8 @@ export async function watchSessions(engine: Engine, options: WatchOptions = {}):
 function logResult(result: SyncResult, log: (line: string) => void): void {
   if (result.error) log(`${result.name}: ${result.error}`);
   for (const branch of result.branches) {
-    if (branch.status !== 'unchanged') log(`${result.name}: ${describeBranch(branch, repoShown(result.repo))}`);
+    if (branch.status !== 'unchanged')
+      log(`${result.name}: ${describeBranch(branch, repoShown(result.repo))}`);
   }
 }
 

@@ -1,10 +1,10 @@
 import { agents } from '../../agents/registry.js';
 import type { AgentName } from '../../agents/types.js';
-import type { ProgressFn } from '../progress.js';
 import type { BuildEvent, Engine, ImageDetails } from '../../docker/engine.js';
 import { agentVersionLabel, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';
 import type { EnsureImagesOptions } from '../images.js';
+import type { ProgressFn } from '../progress.js';
 import { type LayerContext, tarContext } from './context.js';
 import { npmViewResolver, resolveAgentVersions } from './versions.js';
 

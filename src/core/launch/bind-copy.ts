@@ -7,8 +7,8 @@ import type { Engine, EngineInfo } from '../../docker/engine.js';
 import { managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import type { RepoFacts } from '../../git/repo.js';
-import type { CopyStats, Owner } from '../../workspace/tar.js';
 import type { GateFile } from '../../workspace/gate.js';
+import type { CopyStats, Owner } from '../../workspace/tar.js';
 import {
   type GitDirOptions,
   LOCAL_REMOTE_REFS,
@@ -270,7 +270,13 @@ async function stageArchive(
     pack.on('end', resolve);
     pack.on('error', reject);
   });
-  const header = (name: string, size: number, mode = 0o644) => ({ name, size, mode, ...owner, mtime: new Date() });
+  const header = (name: string, size: number, mode = 0o644) => ({
+    name,
+    size,
+    mode,
+    ...owner,
+    mtime: new Date(),
+  });
   const nul = (items: Iterable<string>) => Buffer.from([...items].map((item) => `${item}\0`).join(''));
   const list = nul(paths);
   pack.entry(header('list', list.length), list);

@@ -3,8 +3,8 @@ import type { Engine } from '../../docker/engine.js';
 import { Labels, managedLabels } from '../../docker/labels.js';
 import { messageOf } from '../../errors.js';
 import { KEEPER_CONTAINER, KEEPER_LABELS, KEEPER_MARK } from '../sessions/keeper.js';
-import type { LaunchSteps } from './context.js';
 import { type BindCopy, startBindCopy } from './bind-copy.js';
+import type { LaunchSteps } from './context.js';
 import type { CreatedObjects } from './created.js';
 import type { LaunchFacts } from './facts.js';
 

@@ -27,6 +27,7 @@ export class CreatedObjects implements AsyncDisposable {
     if (this.container)
       await this.#engine.removeContainer(this.container, { force: true }).catch(() => undefined);
     if (this.volume) await this.#engine.removeVolume(this.volume).catch(() => undefined);
-    if (this.hostRefs) await dropSessionRefs(this.hostRefs.gitDir, this.hostRefs.session).catch(() => undefined);
+    if (this.hostRefs)
+      await dropSessionRefs(this.hostRefs.gitDir, this.hostRefs.session).catch(() => undefined);
   }
 }

@@ -8,9 +8,9 @@ import { listWorkTree, type WorkTreeEntry } from '../../workspace/workspace.js';
 import type { HomeFileTransform } from '../home.js';
 import { shortId } from '../names.js';
 import { type LaunchOptions, type LaunchPlan, planLaunch } from '../plan.js';
-import type { LaunchSteps } from './context.js';
 import { COPY_SETTING, type CopyChoice, copyMethodBeforeEngine, copyMethodFromEngine } from './bind-copy.js';
 import { claimName } from './claim.js';
+import type { LaunchSteps } from './context.js';
 import { existingAuth, findSecretsFile, resolveSource, unreadableByAgent } from './host-facts.js';
 
 /** Everything the launch knows before it creates anything. */

@@ -47,7 +47,11 @@ export async function fillAndStart(
   signal?.addEventListener('abort', abortCopy, { once: true });
   const copiedReport = (files: number, bytes: number) => {
     steps.progress({ step: 'copy', message: `copied ${files} files (${formatBytes(bytes)})`, state: 'done' });
-    steps.progress({ step: 'git', message: `wiring git: branch ${plan.branch}, remote local`, state: 'start' });
+    steps.progress({
+      step: 'git',
+      message: `wiring git: branch ${plan.branch}, remote local`,
+      state: 'start',
+    });
   };
   const entries = await facts.entries;
   const writing = (async () => {
@@ -72,7 +76,12 @@ export async function fillAndStart(
         onGit: () => copiedReport(tar.stats.files, tar.stats.bytes),
       });
     }
-    await addHome(tar, { prefix: HOME.slice(1), agent, plan, ...(facts.transform ? { transform: facts.transform } : {}) });
+    await addHome(tar, {
+      prefix: HOME.slice(1),
+      agent,
+      plan,
+      ...(facts.transform ? { transform: facts.transform } : {}),
+    });
     tar.finish();
   })();
   writing.catch((error: unknown) => tar.pack.destroy(error as Error));
@@ -103,7 +112,11 @@ export async function fillAndStart(
     signal?.removeEventListener('abort', abortCopy);
   }
   steps.checkAbort();
-  steps.progress({ step: 'git', message: `on branch ${plan.branch}; git push lands in ${repo.root}`, state: 'done' });
+  steps.progress({
+    step: 'git',
+    message: `on branch ${plan.branch}; git push lands in ${repo.root}`,
+    state: 'done',
+  });
   if (copied.skipped.length > 0) {
     steps.warn(
       `${copied.skipped.length} unreadable file(s) left out of the copy: ${copied.skipped.slice(0, 5).join(', ')}`,

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuthLocation } from '../../agents/types.js';
-import type { ProgressFn } from '../progress.js';
-import { HOST_OBJECTS } from '../../container-paths.js';
 import { cacheDir, defaultSecretsFile, type HostFacts } from '../../config/paths.js';
+import { HOST_OBJECTS } from '../../container-paths.js';
 import { LaunchError } from '../../errors.js';
 import { cloneOrFetch, parseRemoteSource } from '../../git/clone.js';
 import { type RepoFacts, readRepo } from '../../git/repo.js';
 import type { LaunchPlan } from '../plan.js';
+import type { ProgressFn } from '../progress.js';
 
 // What the launch reads from the host before it plans: the repo, the secrets file, the logins.
 

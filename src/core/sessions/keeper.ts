@@ -1,6 +1,6 @@
+import { HOST_KNOWN_REFS } from '../../container-paths.js';
 import type { ContainerSpec } from '../../docker/engine.js';
 import { Labels } from '../../docker/labels.js';
-import { HOST_KNOWN_REFS } from '../../container-paths.js';
 import { WORKSPACE_DIR } from './vscode.js';
 
 /** Starts every line the keeper prints, so `logs` can leave them out. */

@@ -152,7 +152,9 @@ export async function removeHelpersOf(engine: Engine, volume: string): Promise<v
 async function syncBeforeRemoval(engine: Engine, sessions: Session[], all: Session[]): Promise<void> {
   const { syncSession } = await import('../gate/sync.js');
   await Promise.all(
-    sessions.filter((s) => s.running && s.hostGitDir).map((s) => syncSession(engine, s, all).catch(() => undefined)),
+    sessions
+      .filter((s) => s.running && s.hostGitDir)
+      .map((s) => syncSession(engine, s, all).catch(() => undefined)),
   );
 }
 

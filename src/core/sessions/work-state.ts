@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ContainerDetails, Engine } from '../../docker/engine.js';
 import { HOST_KNOWN_REFS, HOST_OBJECTS } from '../../container-paths.js';
+import type { ContainerDetails, Engine } from '../../docker/engine.js';
 import { Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import { type KeeperReply, keeperRequest, parseKeeperReply } from './keeper.js';

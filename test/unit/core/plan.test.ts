@@ -118,7 +118,10 @@ describe('planLaunch', () => {
       readOnly: true,
     });
     const writableHost = plan.mounts.filter(
-      (m) => m.type === 'bind' && !m.readOnly && (m.source.startsWith(repo.root) || m.source.startsWith(repo.commonDir)),
+      (m) =>
+        m.type === 'bind' &&
+        !m.readOnly &&
+        (m.source.startsWith(repo.root) || m.source.startsWith(repo.commonDir)),
     );
     expect(writableHost).toEqual([]);
     expect(plan.mounts).toContainEqual({
@@ -130,7 +133,9 @@ describe('planLaunch', () => {
     // An engine that cannot see this machine's files gets no mount of the repo at all.
     const remote = planLaunch(inputs({}, { shareObjects: false }));
     expect(remote.shareObjects).toBe(false);
-    expect(remote.mounts.filter((m) => m.source.startsWith(repo.root) || m.source.startsWith(repo.commonDir))).toEqual([]);
+    expect(
+      remote.mounts.filter((m) => m.source.startsWith(repo.root) || m.source.startsWith(repo.commonDir)),
+    ).toEqual([]);
   });
 
   it('refuses names that cannot name the session refs in the host repo', () => {

@@ -79,7 +79,9 @@ describe('the keeper container', () => {
   });
 
   it('answers with the same git questions as the status script, without locks', () => {
-    expect(KEEPER_SCRIPT).toContain('git rev-list --count $head --branches --not --glob=refs/launch-agent --');
+    expect(KEEPER_SCRIPT).toContain(
+      'git rev-list --count $head --branches --not --glob=refs/launch-agent --',
+    );
     expect(KEEPER_SCRIPT).toContain('git --no-optional-locks status --porcelain=v2 --show-stash');
     // Stays up when stdin ends (a container made without OpenStdin).
     expect(KEEPER_SCRIPT.trimEnd().endsWith('exec sleep infinity')).toBe(true);
