@@ -1,7 +1,7 @@
 import type { AgentDescriptor, AgentName, AuthLocation } from '../agents/types.js';
 import { AUTH_ROOT, HOME, HOST_OBJECTS, SECRETS_MOUNT, WORKSPACE } from '../container-paths.js';
 import type { MountSpec } from '../docker/engine.js';
-import { Labels, managedLabels } from '../docker/labels.js';
+import { GATE_PROTOCOL, Labels, managedLabels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
 import type { RepoFacts } from '../git/repo.js';
 import { parseCpus, parseMemory, parsePids } from './limits.js';
@@ -164,6 +164,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     [Labels.repo]: repo.name,
     [Labels.source]: input.source.value,
     [Labels.hostGitDir]: repo.commonDir,
+    [Labels.gate]: GATE_PROTOCOL,
     [Labels.branch]: branch,
     [Labels.volume]: volume,
     [Labels.version]: input.launcherVersion,

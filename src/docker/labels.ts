@@ -15,6 +15,8 @@ export const Labels = {
   image: `${LABEL_PREFIX}.image`,
   /** The keeper protocol the container's main process speaks (`list` asks it over attach). */
   keeper: `${LABEL_PREFIX}.keeper`,
+  /** The way back: the host fetches from the session's gate (value GATE_PROTOCOL). */
+  gate: `${LABEL_PREFIX}.gate`,
   contentHash: `${LABEL_PREFIX}.content-hash`,
   agentVersions: `${LABEL_PREFIX}.agent-versions`,
   /** Image labels: the layer's parent image id and the base image it was built on. */
@@ -26,6 +28,8 @@ export const Labels = {
 export type ObjectKind = 'container' | 'volume' | 'image' | HelperKind;
 export type HelperKind = 'copy' | 'check';
 export const HELPER_KINDS: ReadonlySet<string> = new Set<HelperKind>(['copy', 'check']);
+
+export const GATE_PROTOCOL = '1';
 
 export function managedLabels(kind: ObjectKind, extra: Record<string, string> = {}): Record<string, string> {
   return { [Labels.managed]: 'true', [Labels.kind]: kind, ...extra };

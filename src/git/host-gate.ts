@@ -65,7 +65,7 @@ export async function hostGit(
  * What lands is the repo owner's: run by root (sudo, CI) on someone else's repo, git runs as
  * that owner (with the owner's home), so no root-owned object or ref file is left in their repo.
  */
-async function repoOwner(gitDir: string): Promise<{ uid?: number; gid?: number; home?: string }> {
+export async function repoOwner(gitDir: string): Promise<{ uid?: number; gid?: number; home?: string }> {
   if (process.getuid?.() !== 0) return {};
   const info = await stat(gitDir).catch(() => undefined);
   if (!info || info.uid === 0) return {};

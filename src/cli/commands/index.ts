@@ -18,7 +18,7 @@ import { registerShell } from './shell.js';
 import { registerStart } from './start.js';
 import { registerStats } from './stats.js';
 import { registerStop } from './stop.js';
-import { registerGatePipe, registerSync } from './sync.js';
+import { registerSync } from './sync.js';
 
 /** One line per command; each command file declares its flags and lazily imports the core. */
 export function registerCommands(program: Command): void {
@@ -42,5 +42,4 @@ export function registerCommands(program: Command): void {
   registerInit(program);
   registerMcp(program);
   registerCompletion(program);
-  registerGatePipe(program);
 }

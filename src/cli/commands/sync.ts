@@ -43,17 +43,3 @@ export function registerSync(program: Command): void {
     if (results.some((r) => r.error)) process.exitCode = 1;
   });
 }
-
-/** What git's `ext::` transport runs to reach a gate (core/gate/transport.ts); not for people. */
-export function registerGatePipe(program: Command): void {
-  program
-    .command('_gate-pipe', { hidden: true })
-    .argument('<container>')
-    .argument('<service>')
-    .argument('<path>')
-    .action(async (container: string, service: string, path: string) => {
-      const ctx = new CliContext({});
-      const { runGatePipe } = await import('../../core/gate/transport.js');
-      process.exitCode = await runGatePipe(await ctx.engine(), container, service, path);
-    });
-}

@@ -8,11 +8,12 @@ import {
   hostGit,
   isAncestor,
   listRefs,
+  repoOwner,
   SESSION_REFS,
 } from '../../git/host-gate.js';
 import { GATE_REPORT } from '../../workspace/gate.js';
 import type { Session } from '../sessions/resolve.js';
-import { gateTransport } from './transport.js';
+import { openGateTransport } from './transport.js';
 
 /** What became of one branch of a session's gate. */
 export interface SyncedBranch {
@@ -64,17 +65,29 @@ export async function syncSession(
       error: `the host repo is gone from ${repo} (moved or deleted); its work is still in the container`,
     };
   }
+  if (!session.gate) {
+    return {
+      ...result,
+      error: 'launched before the gate: its pushes go straight to the host repo; relaunch it to use the gate',
+    };
+  }
   if (!session.running) return { ...result, error: `${session.name} is ${session.state}: start it to sync` };
 
   const prefix = `${SESSION_REFS}/${session.name}`;
-  const fetched = await fetchFromGate(repo, gateTransport(session.id), [
-    `+refs/heads/${session.agent}/*:${prefix}/gate/${session.agent}/*`,
-  ]);
-  if (fetched.code !== 0) {
-    return {
-      ...result,
-      error: `fetching from the gate failed: ${lastLine(fetched.stderr) || `exit ${fetched.code}`}`,
-    };
+  const owner = await repoOwner(repo);
+  {
+    await using transport = await openGateTransport(
+      engine,
+      session.id,
+      owner.uid === undefined ? undefined : { uid: owner.uid, gid: owner.gid ?? owner.uid },
+    );
+    const fetched = await fetchFromGate(repo, transport.url, [
+      `+refs/heads/${session.agent}/*:${prefix}/gate/${session.agent}/*`,
+    ]);
+    if (fetched.code !== 0) {
+      const why = firstFatal(transport.stderr()) || firstFatal(fetched.stderr) || `exit ${fetched.code}`;
+      return { ...result, error: `fetching from the gate failed: ${why}` };
+    }
   }
   const [ours, everyone, busy, heads] = await Promise.all([
     listRefs(repo, `${prefix}/`),
@@ -184,6 +197,12 @@ export function describeBranch(branch: SyncedBranch, repo: string): string {
     case 'refused':
       return `${branch.branch} did not land: ${branch.reason}`;
   }
+}
+
+/** git's own reason: its first `fatal:`/`error:` line, else its last line. */
+function firstFatal(text: string): string {
+  const line = text.split('\n').find((l) => /^(fatal|error): /.test(l));
+  return (line ?? lastLine(text)).replace(/^(fatal|error): /, '');
 }
 
 function lastLine(text: string): string {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { HostFacts } from '../../config/paths.js';
@@ -95,7 +95,7 @@ export async function watchSessions(engine: Engine, options: WatchOptions = {}):
     } catch (error) {
       log(`listing sessions failed: ${messageOf(error)}`);
     }
-    const running = sessions.filter((s) => s.running && s.hostGitDir);
+    const running = sessions.filter((s) => s.running && s.gate && s.hostGitDir);
     for (const session of running) if (!followed.has(session.id)) follow(session);
     for (const [id, controller] of followed) {
       if (!running.some((s) => s.id === id)) {
@@ -146,20 +146,46 @@ export function watcherFiles(host: HostFacts, endpoint: string): { pid: string; 
   return { pid: path.join(base, `watch-${key}.pid`), log: path.join(base, `watch-${key}.log`) };
 }
 
-function alive(pidFile: string): boolean {
-  let pid: number;
+/** Which build of the launcher a watcher runs: a watcher of another build is replaced. */
+function buildStamp(): string {
   try {
-    pid = Number(readFileSync(pidFile, 'utf8').trim());
+    return String(Math.round(statSync(packagePath('dist', 'bundle', 'main.js')).mtimeMs));
   } catch {
-    return false;
+    return 'dev';
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+}
+
+/** The watcher's pid when it runs (of any build), else undefined. */
+function runningWatcher(pidFile: string): { pid: number; stamp: string } | undefined {
+  let pid: number;
+  let stamp: string;
+  try {
+    const [first, second] = readFileSync(pidFile, 'utf8').trim().split(' ');
+    pid = Number(first);
+    stamp = second ?? '';
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
-    return true;
+    return { pid, stamp };
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? { pid, stamp } : undefined;
   }
+}
+
+function alive(pidFile: string): boolean {
+  const running = runningWatcher(pidFile);
+  if (!running) return false;
+  if (running.stamp === buildStamp()) return true;
+  // An older launcher's watcher (an upgrade, a rebuild): it makes way for this one.
+  try {
+    process.kill(running.pid, 'SIGTERM');
+  } catch {
+    // gone meanwhile
+  }
+  return false;
 }
 
 /**
@@ -200,13 +226,13 @@ export function claimWatcher(host: HostFacts, endpoint: string): (() => void) | 
   }
   try {
     // Exclusive: of two watchers started at once, one wins.
-    writeFileSync(files.pid, `${process.pid}\n`, { mode: 0o600, flag: 'wx' });
+    writeFileSync(files.pid, `${process.pid} ${buildStamp()}\n`, { mode: 0o600, flag: 'wx' });
   } catch {
     return undefined;
   }
   return () => {
     try {
-      if (readFileSync(files.pid, 'utf8').trim() === String(process.pid)) unlinkSync(files.pid);
+      if (readFileSync(files.pid, 'utf8').split(' ')[0] === String(process.pid)) unlinkSync(files.pid);
     } catch {
       // already gone
     }

@@ -1,5 +1,5 @@
 import type { ContainerSummary } from '../../docker/engine.js';
-import { Labels, managedLabels } from '../../docker/labels.js';
+import { GATE_PROTOCOL, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 
 /** The engine filter for our agent containers: by label, never by name pattern. */
@@ -20,6 +20,8 @@ export interface Session {
   branch: string;
   /** The host repo's git common dir, where the session's work lands (empty when unknown). */
   hostGitDir: string;
+  /** Its work comes back through a gate the host fetches from (launched by this version or later). */
+  gate: boolean;
   /** The workspace volume (`<name>-workspace`), removed with the container. */
   volume: string | null;
   image: string;
@@ -40,6 +42,7 @@ export function toSession(c: ContainerSummary): Session {
     source: label(Labels.source),
     branch: label(Labels.branch),
     hostGitDir: label(Labels.hostGitDir),
+    gate: label(Labels.gate) === GATE_PROTOCOL,
     volume: c.labels[Labels.volume] || null,
     image: c.image,
     state: c.state,
