@@ -20,6 +20,7 @@ export async function runSessionCommand(
   const engine = await ctx.engine();
   const session = await core.resolveSession(engine, name);
   core.requireRunning(session);
+  await ctx.ensureWatcher();
   const cmd = await core.sessionCommand(kind, session, userCmd);
   const workingDir = options.workdir ?? core.WORKSPACE_DIR;
   ctx.logger.debug(`${session.name}: ${cmd.join(' ')}`);

@@ -31,6 +31,7 @@ export function registerList(program: Command): void {
       return;
     }
     const items = await core.listSessions({ engine }, filter);
+    if (items.some((s) => s.running)) await ctx.ensureWatcher();
     ctx.print(items, () => {
       if (items.length === 0)
         return options.all ? 'no agent containers' : 'no running agent containers (--all shows stopped ones)';

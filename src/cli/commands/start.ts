@@ -11,6 +11,7 @@ export function registerStart(program: Command): void {
     const ctx = new CliContext(options);
     const { startSessions } = await import('../../core/sessions.js');
     const started = await startSessions({ engine: await ctx.engine() }, names);
+    await ctx.ensureWatcher();
     ctx.print(started, () => started.map((s) => `started ${s.name}`).join('\n'));
   });
 }

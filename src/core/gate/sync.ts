@@ -101,28 +101,22 @@ export async function syncSession(
     const branch = ref.slice(`${prefix}/gate/`.length);
     const head = `refs/heads/${branch}`;
     const current = heads.get(head);
-    const landedBefore = ours.get(`${prefix}/landed/${branch}`);
-    const refuse = (reason: string) => result.branches.push({ branch, commit, status: 'refused', reason });
-    if (current === commit) {
+    const decision = decideLanding({
+      branch,
+      commit,
+      current,
+      landedBefore: ours.get(`${prefix}/landed/${branch}`),
+      owner: owners.get(branch),
+      busy: busy.has(head),
+      fetchedRef: ref,
+    });
+    if (decision.action === 'refuse') {
+      result.branches.push({ branch, commit, status: 'refused', reason: decision.reason });
+      continue;
+    }
+    if (decision.action === 'none') {
       result.branches.push({ branch, commit, status: 'unchanged' });
-      if (landedBefore !== commit) await mark(repo, `${prefix}/landed/${branch}`, commit);
-      continue;
-    }
-    const owner = owners.get(branch);
-    if (owner) {
-      refuse(`${branch} belongs to session ${owner}`);
-      continue;
-    }
-    if (busy.has(head)) {
-      refuse(
-        `${branch} is checked out on the host (or being rebased there), so it is not moved; take it with: git merge ${ref}`,
-      );
-      continue;
-    }
-    if (current !== undefined && current !== landedBefore) {
-      refuse(
-        `${branch} was changed on the host (now ${current.slice(0, 7)}), so it is not overwritten; the session's tip is ${ref}`,
-      );
+      if (decision.mark) await mark(repo, `${prefix}/landed/${branch}`, commit);
       continue;
     }
     const forced = current !== undefined && !(await isAncestor(repo, current, commit));
@@ -134,7 +128,12 @@ export async function syncSession(
       `launch-agent: ${branch} from ${session.name}`,
     );
     if (moved.code !== 0) {
-      refuse(`the host's git did not move ${branch}: ${lastLine(moved.stderr)}`);
+      result.branches.push({
+        branch,
+        commit,
+        status: 'refused',
+        reason: `the host's git did not move ${branch}: ${lastLine(moved.stderr)}`,
+      });
       continue;
     }
     await mark(repo, `${prefix}/landed/${branch}`, commit);
@@ -142,6 +141,49 @@ export async function syncSession(
   }
   await reportToContainer(engine, session, result).catch(() => undefined);
   return result;
+}
+
+export type Landing =
+  | { action: 'move' }
+  | { action: 'none'; mark: boolean }
+  | { action: 'refuse'; reason: string };
+
+/**
+ * What to do with one fetched branch (pure): land it only when no other live session owns it,
+ * git would not refuse it under a work tree, and the host has not moved it since this session
+ * last landed it (a branch the host made itself is never taken over).
+ */
+export function decideLanding(input: {
+  branch: string;
+  commit: string;
+  /** The host branch's tip, if it exists. */
+  current: string | undefined;
+  /** What this session last landed there, if anything. */
+  landedBefore: string | undefined;
+  /** Another live session that owns the branch. */
+  owner: string | undefined;
+  /** Checked out, rebased or bisected in a host work tree. */
+  busy: boolean;
+  /** Where the fetched tip is kept in the host repo. */
+  fetchedRef: string;
+}): Landing {
+  const { branch, commit, current, landedBefore } = input;
+  if (current === commit)
+    return { action: 'none', mark: landedBefore !== undefined && landedBefore !== commit };
+  if (input.owner) return { action: 'refuse', reason: `${branch} belongs to session ${input.owner}` };
+  if (input.busy) {
+    return {
+      action: 'refuse',
+      reason: `${branch} is checked out on the host (or being rebased there), so it is not moved; take it with: git merge ${input.fetchedRef}`,
+    };
+  }
+  if (current !== undefined && current !== landedBefore) {
+    return {
+      action: 'refuse',
+      reason: `${branch} was changed on the host (now ${current.slice(0, 7)}), so it is not overwritten; the session's tip is ${input.fetchedRef}`,
+    };
+  }
+  return { action: 'move' };
 }
 
 /**

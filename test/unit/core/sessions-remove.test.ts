@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeLoss, pruneSessions, removeSessions } from '../../../src/core/sessions/remove.js';
 import { LaunchError } from '../../../src/errors.js';
-import { FakeEngine, gitOutput } from './sessions-fake-engine.js';
+import { FakeEngine, gitOutput } from '../../helpers/fake-engine.js';
 
 describe('removeSessions', () => {
   it('refuses with unpushed commits, listing them, and removes nothing', async () => {

@@ -3,7 +3,7 @@ import { matchSession, type Session, toSession } from '../../../src/core/session
 import { isClean, parseWorkState, WORK_STATE_SCRIPT } from '../../../src/core/sessions/work-state.js';
 import { listSessions, sessionCommand, stopSessions } from '../../../src/core/sessions.js';
 import { LaunchError } from '../../../src/errors.js';
-import { FakeEngine, gitOutput } from './sessions-fake-engine.js';
+import { FakeEngine, gitOutput } from '../../helpers/fake-engine.js';
 
 function sessions(...names: string[]): Session[] {
   const engine = new FakeEngine(names.map((name) => ({ name })));

@@ -1,15 +1,25 @@
-import { KEEPER_MARK, KEEPER_PROTOCOL } from '../../../src/core/sessions/keeper.js';
-import { parseWorkState } from '../../../src/core/sessions/work-state.js';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { KEEPER_MARK, KEEPER_PROTOCOL } from '../../src/core/sessions/keeper.js';
+import { parseWorkState } from '../../src/core/sessions/work-state.js';
+import type { EngineEndpoint } from '../../src/docker/connect.js';
 import type {
   AttachRequestOptions,
+  ContainerSpec,
   ContainerSummary,
   Engine,
+  EngineInfo,
   ExecOptions,
   ExecResult,
-} from '../../../src/docker/engine.js';
-import { Labels } from '../../../src/docker/labels.js';
+} from '../../src/docker/engine.js';
+import { Labels } from '../../src/docker/labels.js';
 
-/** Test double for the engine calls the session core makes; records what it was asked. */
+/**
+ * The one test double of the engine for unit tests (session commands and the launch): it keeps
+ * containers and volumes in memory and records what it was asked. Anything it does not model
+ * throws, so a test never passes on a call it did not expect.
+ */
 export interface FakeContainer {
   name: string;
   state?: string;
@@ -32,6 +42,22 @@ export class FakeEngine {
   readonly started: string[] = [];
   volumes: string[];
   containers: FakeContainer[];
+  /** Containers created through createContainer, by id, with their spec. */
+  readonly specs = new Map<string, ContainerSpec>();
+  /** Every archive put into a container: path in the archive -> entry. */
+  readonly archives: Array<{
+    id: string;
+    entries: Map<string, { mode: number; content: string; type: string }>;
+  }> = [];
+  readonly createdVolumes: string[] = [];
+  /** Makes the next startContainer fail with this error (a launch's failure path). */
+  failStart: Error | undefined;
+  endpoint: EngineEndpoint = {
+    url: 'unix:///fake.sock',
+    protocol: 'unix',
+    socketPath: '/fake.sock',
+    source: 'test',
+  };
 
   constructor(containers: FakeContainer[], volumes?: string[]) {
     this.containers = containers;
@@ -119,13 +145,65 @@ export class FakeEngine {
     };
   }
 
-  async createContainer(spec: { name: string }): Promise<string> {
+  async createContainer(spec: ContainerSpec): Promise<string> {
     this.created.push(spec.name);
+    this.specs.set(`id-${spec.name}`, spec);
     return `id-${spec.name}`;
   }
 
   async startContainer(id: string): Promise<void> {
     this.started.push(id);
+    if (this.failStart) throw this.failStart;
+  }
+
+  async info(): Promise<EngineInfo> {
+    return {
+      endpoint: this.endpoint.url,
+      name: 'Docker',
+      version: '20.10.24',
+      apiVersion: '1.41',
+      storageDriver: 'overlay2',
+      os: 'Debian GNU/Linux 12',
+      arch: 'x86_64',
+      rootless: false,
+      hostname: 'fake-engine-host',
+    };
+  }
+
+  async inspectImage(ref: string) {
+    return { id: `sha256:${ref}`, tags: [ref], created: '', size: 1, labels: {} };
+  }
+
+  async createVolume(name: string): Promise<void> {
+    this.createdVolumes.push(name);
+    this.volumes.push(name);
+  }
+
+  async inspectVolume(name: string) {
+    return this.volumes.includes(name) && !this.createdVolumes.includes(name)
+      ? { name, labels: {} }
+      : undefined;
+  }
+
+  /** Reads the whole tar: every entry's mode and (text) content, by path. */
+  async putArchive(id: string, _dir: string, archive: Readable): Promise<void> {
+    const entries = new Map<string, { mode: number; content: string; type: string }>();
+    const extract = tar.extract();
+    extract.on('entry', (header, stream, next) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+      stream.on('end', () => {
+        entries.set(header.name.replace(/\/$/, ''), {
+          mode: header.mode ?? 0,
+          type: header.type ?? 'file',
+          content: Buffer.concat(chunks).toString('utf8'),
+        });
+        next();
+      });
+      stream.resume();
+    });
+    await pipeline(archive, extract);
+    this.archives.push({ id, entries });
   }
 
   async stopContainer(id: string): Promise<void> {
