@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import type { HostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
 import { messageOf } from '../../errors.js';
@@ -85,8 +86,11 @@ export async function watchSessions(engine: Engine, options: WatchOptions = {}):
       .finally(() => {
         if (followed.get(session.id) === controller) followed.delete(session.id);
       });
-    // Catch up on whatever was pushed while nobody listened.
-    sync(session.id);
+    // Catch up on a push made while nobody listened (its line is in the container's log).
+    pushedBefore(engine, session.id).then(
+      (pushed) => pushed && sync(session.id),
+      () => sync(session.id),
+    );
   };
 
   while (!options.signal?.aborted) {
@@ -109,6 +113,24 @@ export async function watchSessions(engine: Engine, options: WatchOptions = {}):
   }
   for (const controller of followed.values()) controller.abort();
   await Promise.allSettled(syncing.values());
+}
+
+/** Whether the container's log holds a push notice (reading the log starts nothing in it). */
+async function pushedBefore(engine: Engine, id: string): Promise<boolean> {
+  const notice = `${KEEPER_MARK} ${PUSHED_LINE}\n`;
+  let found = false;
+  let tail = '';
+  const stdout = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const text = tail + chunk.toString('utf8');
+      if (text.includes(notice)) found = true;
+      tail = text.slice(-notice.length);
+      done();
+    },
+  });
+  const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
+  await engine.logs(id, { stdout, stderr: discard });
+  return found;
 }
 
 function logResult(result: SyncResult, log: (line: string) => void): void {
