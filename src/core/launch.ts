@@ -4,7 +4,7 @@ import { getAgent } from '../agents/registry.js';
 import type { AgentDescriptor } from '../agents/types.js';
 import type { ProgressFn } from '../cli/progress.js';
 import type { HostFacts } from '../config/paths.js';
-import type { Engine } from '../docker/engine.js';
+import type { Engine, EngineInfo } from '../docker/engine.js';
 import { Labels, managedLabels } from '../docker/labels.js';
 import { LaunchError, messageOf } from '../errors.js';
 import { formatBytes } from '../util/format.js';
@@ -23,6 +23,7 @@ import {
 } from './launch/bind-copy.js';
 import { claimName } from './launch/claim.js';
 import { CreatedObjects } from './launch/created.js';
+import { deliverPlanned, engineSeesHostFiles } from './launch/deliver.js';
 import {
   ensurePushDirs,
   existingAuth,
@@ -89,8 +90,11 @@ export async function launch(options: LaunchOptions, deps: LaunchDeps): Promise<
   }
 }
 
-/** Asks the engine where it runs only when the answer matters; meanwhile the launch goes on. */
-async function decideCopy(deps: LaunchDeps): Promise<CopyChoice> {
+/** Decided from where the engine runs (asked once, early); meanwhile the launch goes on. */
+async function decideCopy(
+  deps: LaunchDeps,
+  engineInfo: Promise<EngineInfo | undefined>,
+): Promise<CopyChoice> {
   const { host, engine } = deps;
   const early = copyMethodBeforeEngine({
     setting: host.env[COPY_SETTING],
@@ -98,8 +102,7 @@ async function decideCopy(deps: LaunchDeps): Promise<CopyChoice> {
     endpoint: engine.endpoint,
   });
   if (early) return early;
-  const info = await engine.info({ timeoutMs: 15_000 }).catch(() => undefined);
-  return copyMethodFromEngine(info, hostname());
+  return copyMethodFromEngine(await engineInfo, hostname());
 }
 
 function settledValue<T>(result: PromiseSettledResult<T>): T {
@@ -138,7 +141,8 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
   };
 
   const agent = getAgent(options.agent);
-  const copyChoice = decideCopy(deps);
+  const engineInfo = deps.engine.info({ timeoutMs: 15_000 }).catch(() => undefined);
+  const copyChoice = decideCopy(deps, engineInfo);
   copyChoice.catch(() => undefined);
   // Side by side; settled first, so a clone in progress is never left running behind an error.
   const [resolved, secrets, auth] = await Promise.allSettled([
@@ -164,6 +168,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
     launcherVersion: deps.launcherVersion,
     now: deps.now?.() ?? new Date(),
     randomId: shortId(deps.random),
+    deliver: !engineSeesHostFiles(await engineInfo, hostname()),
   });
   if (plan.ownerWarning) warn(plan.ownerWarning);
   if (deps.host.platform === 'linux') {
@@ -349,6 +354,7 @@ async function launchSteps(options: LaunchOptions, deps: LaunchDeps): Promise<La
 
   progress({ step: 'start', message: 'starting', state: 'start' });
   await starting;
+  await deliverPlanned(engine, id, plan, warn);
   checkAbort();
   progress({ step: 'start', message: `${plan.name} is ready`, state: 'done' });
   created.keep();

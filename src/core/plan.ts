@@ -3,6 +3,7 @@ import type { MountSpec } from '../docker/engine.js';
 import { Labels, managedLabels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
 import type { RepoFacts } from '../git/repo.js';
+import { type Delivery, deliveryLabel, deliveryMount } from './launch/deliver.js';
 import { parseCpus, parseMemory, parsePids } from './limits.js';
 import { containerName, validateFeature } from './names.js';
 
@@ -47,6 +48,8 @@ export interface PlanInputs {
   now: Date;
   /** Used as the feature when none is given. */
   randomId: string;
+  /** The engine cannot bind-mount this machine's files: logins and secrets are delivered (launch/deliver.ts). */
+  deliver?: boolean;
 }
 
 export interface LaunchPlan {
@@ -71,6 +74,8 @@ export interface LaunchPlan {
   authLinks: Array<{ homePath: string; target: string }>;
   /** Files copied from the host into the home (read, merged with seeds and MCP, then written). */
   homeCopies: AuthLocation[];
+  /** Host files written into the container after each start, instead of bind-mounted (launch/deliver.ts). */
+  deliveries: Delivery[];
 }
 
 export const AUTH_ROOT = '/run/launch-agent/auth';
@@ -127,6 +132,13 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const { user, ownerWarning } = chooseUser(input.platform, repo.owner);
   const volume = `${name}-workspace`;
   const auth = options.auth ?? 'ro';
+  const deliver = input.deliver ?? false;
+  if (deliver && auth === 'rw') {
+    throw new LaunchError('USAGE', '--auth rw needs an engine on this machine, and this one runs elsewhere', {
+      hint: `--auth rw writes refreshed logins back through a bind mount; use --auth ro (the default) with a long-lived token in the secrets file${agent.longLivedToken ? `, e.g. ${agent.longLivedToken.env}` : ''}`,
+    });
+  }
+  const deliveries: Delivery[] = [];
   const mounts: MountSpec[] = [
     // Nothing of the image's /workspace is wanted: the volume's root is ours to set.
     { type: 'volume', source: volume, target: WORKSPACE, noCopy: true },
@@ -142,6 +154,10 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
       }),
     ),
   ];
+  const hostFile = (source: string, target: string, kind: 'file' | 'dir', readOnly: boolean) => {
+    if (deliver) deliveries.push({ source, target, kind });
+    else mounts.push({ type: 'bind', source, target, readOnly });
+  };
   const authLinks: LaunchPlan['authLinks'] = [];
   const homeCopies: AuthLocation[] = [];
   if (auth !== 'none') {
@@ -151,12 +167,12 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
         continue;
       }
       const target = `${AUTH_ROOT}/${agent.name}/${location.homePath}`;
-      mounts.push({ type: 'bind', source: location.hostPath, target, readOnly: auth !== 'rw' });
+      hostFile(location.hostPath, target, location.kind, auth !== 'rw');
       authLinks.push({ homePath: location.homePath, target });
     }
   }
-  if (input.secretsFile)
-    mounts.push({ type: 'bind', source: input.secretsFile, target: SECRETS_MOUNT, readOnly: true });
+  if (input.secretsFile) hostFile(input.secretsFile, SECRETS_MOUNT, 'file', true);
+  if (deliveries.length > 0) mounts.push(deliveryMount());
 
   const created = input.now.toISOString();
   const labels = managedLabels('container', {
@@ -168,6 +184,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     [Labels.volume]: volume,
     [Labels.version]: input.launcherVersion,
     [Labels.created]: created,
+    ...(deliveries.length > 0 ? deliveryLabel({ gid: user.gid, files: deliveries }) : {}),
   });
   const env = [
     `HOME=${HOME}`,
@@ -186,7 +203,8 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     feature,
     branch,
     labels,
-    mounts,
+    // An engine elsewhere gets no bind mount at all (the host git dir's go with the gate).
+    mounts: deliver ? mounts.filter((m) => m.type !== 'bind') : mounts,
     env,
     user,
     ownerWarning,
@@ -198,6 +216,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     capDrop: ['ALL'],
     authLinks,
     homeCopies,
+    deliveries,
   };
 }
 

@@ -15,6 +15,8 @@ export const Labels = {
   image: `${LABEL_PREFIX}.image`,
   /** The keeper protocol the container's main process speaks (`list` asks it over attach). */
   keeper: `${LABEL_PREFIX}.keeper`,
+  /** Host paths of the logins and secrets file delivered over exec after each start (launch/deliver.ts). */
+  deliver: `${LABEL_PREFIX}.deliver`,
   contentHash: `${LABEL_PREFIX}.content-hash`,
   agentVersions: `${LABEL_PREFIX}.agent-versions`,
   /** Image labels: the layer's parent image id and the base image it was built on. */

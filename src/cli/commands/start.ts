@@ -11,6 +11,7 @@ export function registerStart(program: Command): void {
     const ctx = new CliContext(options);
     const { startSessions } = await import('../../core/sessions.js');
     const started = await startSessions({ engine: await ctx.engine() }, names);
+    for (const warning of started.flatMap((s) => s.warnings ?? [])) ctx.logger.warn(warning);
     ctx.print(started, () => started.map((s) => `started ${s.name}`).join('\n'));
   });
 }
