@@ -2,17 +2,20 @@
 # A second Docker Engine that cannot see this machine's files, for the remote-engine tests:
 # dockerd inside a container, its socket in a host folder, its storage on a docker volume.
 #
-#   second-engine.sh start          start it (or find it running); prints the DOCKER_HOST to use
+#   second-engine.sh start [--if-running]
+#                                   start it (or find it running); prints the DOCKER_HOST to use.
+#                                   --if-running: only find it (exit 1 when it is not running)
 #   second-engine.sh load IMAGE...  copy images into it (docker save | docker load), skipping
 #                                   those it already has (same id)
-#   second-engine.sh stop           remove its container and volume (only those, by name)
+#   second-engine.sh stop           remove the container it started and its volume (only those)
 #
 # The engine's image is built locally FROM the test base image with Debian's docker.io (no
 # registry is reachable here). --privileged fails in this sandbox (no CAP_SYS_RESOURCE), so the
 # container gets every other capability, no seccomp/AppArmor profile and the host's cgroups.
 # Settings (env): LAUNCH_AGENT_SECOND_ENGINE_NAME (container, volume and image name; default
 # launch-agent-test-second-engine), LAUNCH_AGENT_SECOND_ENGINE_DIR (the socket's host folder;
-# default /tmp/<name>), LAUNCH_AGENT_TEST_BASE_IMAGE.
+# default /tmp/<name>), LAUNCH_AGENT_TEST_BASE_IMAGE, LAUNCH_AGENT_TEST_SECOND_ENGINE (its
+# DOCKER_HOST, as `start` printed it; default unix://<dir>/docker.sock).
 set -euo pipefail
 
 name=${LAUNCH_AGENT_SECOND_ENGINE_NAME:-launch-agent-test-second-engine}
@@ -20,8 +23,11 @@ dir=${LAUNCH_AGENT_SECOND_ENGINE_DIR:-/tmp/$name}
 base=${LAUNCH_AGENT_TEST_BASE_IMAGE:-launch-agent-test/node:22-bookworm-slim}
 volume="$name-data"
 socket="$dir/docker.sock"
-inner="docker --host unix://$socket"
+id_file="$dir/container-id"
+inner="docker --host ${LAUNCH_AGENT_TEST_SECOND_ENGINE:-unix://$socket}"
 log() { echo "second engine: $*" >&2; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+since() { echo "$((($(now_ms) - $1) / 100))" | sed -E 's/([0-9])$/.\1/; s/^\./0./'; }
 
 # The image's tag follows what it is made of: the recipe below and the base image's id.
 recipe() {
@@ -53,19 +59,27 @@ ensure_image() {
 
 start() {
   local t0 state
-  t0=$(date +%s.%N)
+  t0=$(now_ms)
   state=$(docker inspect --format '{{.State.Running}}' "$name" 2>/dev/null || true)
   if [ "$state" = true ] && answers; then
     log "already running"
     echo "unix://$socket"
     return
   fi
-  [ -n "$state" ] && docker rm -f "$name" >/dev/null
+  if [ "${1:-}" = --if-running ]; then exit 1; fi
+  # A stopped one of ours (same name and label), e.g. after a reboot: made anew.
+  if [ -n "$state" ]; then
+    [ "$(docker inspect --format '{{index .Config.Labels "dev.launch-agent.test"}}' "$name")" = second-engine ] || {
+      log "a container named $name exists and is not ours; set LAUNCH_AGENT_SECOND_ENGINE_NAME"
+      exit 1
+    }
+    docker rm -f "$name" >/dev/null
+  fi
   ensure_image
   mkdir -p "$dir"
-  rm -f "$socket"
+  rm -f "$socket" "$id_file"
   # A host name of its own: the launcher then sees an engine on another machine.
-  docker run -d --name "$name" --hostname "$name" \
+  docker run -d --name "$name" --hostname "$name" --cidfile "$id_file" \
     --label dev.launch-agent.test=second-engine \
     --cap-add ALL --cap-drop SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
@@ -75,7 +89,7 @@ start() {
     "$image" >/dev/null
   for _ in $(seq 1 60); do
     if answers; then
-      log "ready after $(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo '?') s ($($inner version --format '{{.Server.Version}}'))"
+      log "ready after $(since "$t0") s ($($inner version --format '{{.Server.Version}}'))"
       echo "unix://$socket"
       return
     fi
@@ -100,23 +114,26 @@ load() {
     return
   fi
   local t0
-  t0=$(date +%s.%N)
+  t0=$(now_ms)
   # One save: layers the images share are sent once.
   docker save "${wanted[@]}" | $inner load -q >/dev/null
-  log "loaded ${wanted[*]} in $(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo '?') s"
+  log "loaded ${wanted[*]} in $(since "$t0") s"
 }
 
 stop() {
-  if docker inspect "$name" >/dev/null 2>&1; then
+  # Only the container `start` made (its id), and the volume only once nothing uses it.
+  if [ -s "$id_file" ]; then
     log "removing its container and volume"
-    docker rm -f "$name" >/dev/null
+    docker rm -f "$(cat "$id_file")" >/dev/null 2>&1 || true
   fi
-  docker volume rm -f "$volume" >/dev/null 2>&1 || true
-  rm -f "$socket"
+  if docker volume inspect "$volume" >/dev/null 2>&1; then
+    docker volume rm "$volume" >/dev/null || log "volume $volume is still in use; left as it is"
+  fi
+  rm -f "$socket" "$id_file"
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   load) shift; load "$@" ;;
   stop) stop ;;
   *)
