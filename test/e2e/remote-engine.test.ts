@@ -52,6 +52,13 @@ describe('a launch on an engine elsewhere', () => {
     await engine?.stop();
   });
 
+  it("is an engine that cannot see this machine's files", () => {
+    const bind = `type=bind,source=${fixture.repo},target=/repo`;
+    expect(() => engine.docker('create', '--mount', bind, launched.image)).toThrow(
+      /bind source path does not exist/,
+    );
+  });
+
   it('launches with no bind mount: the workspace streamed, logins and secrets in a tmpfs', () => {
     expect(launched.copied.method).toBe('stream');
     expect(launched.copied.files).toBeGreaterThan(5);

@@ -54,7 +54,13 @@ ensure_image() {
   image="$name:$hash"
   if docker image inspect "$image" >/dev/null 2>&1; then return; fi
   log "building $image from $base (Debian's docker.io)"
-  recipe | docker build -q --build-arg "BASE=$base" --label dev.launch-agent.test=second-engine -t "$image" - >/dev/null
+  mkdir -p "$dir"
+  recipe | docker build -q --build-arg "BASE=$base" --label dev.launch-agent.test=second-engine -t "$image" - \
+    >/dev/null 2>"$dir/build.log" || {
+    log "building $image failed:"
+    tail -n 30 "$dir/build.log" >&2
+    exit 1
+  }
 }
 
 start() {

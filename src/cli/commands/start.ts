@@ -5,7 +5,9 @@ export function registerStart(program: Command): void {
   addCommonOptions(
     program
       .command('start')
-      .description('start stopped containers again, workspace and agent state as they were')
+      .description(
+        'start stopped containers again, workspace and agent state as they were (logins and secrets delivered again on an engine elsewhere)',
+      )
       .argument('<names...>', 'container names or unambiguous prefixes'),
   ).action(async (names: string[], options: CommonOptions) => {
     const ctx = new CliContext(options);
