@@ -4,6 +4,7 @@ import type { MountSpec } from '../docker/engine.js';
 import { GATE_PROTOCOL, Labels, managedLabels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
 import type { RepoFacts } from '../git/repo.js';
+import { type Delivery, deliveryLabel, deliveryMount } from './launch/deliver.js';
 import { parseCpus, parseMemory, parsePids } from './limits.js';
 import { containerName, validateFeature } from './names.js';
 
@@ -53,6 +54,8 @@ export interface PlanInputs {
    * objects through a read-only mount instead of a copy.
    */
   shareObjects: boolean;
+  /** The engine cannot bind-mount this machine's files: logins and secrets are delivered (launch/deliver.ts). */
+  deliver?: boolean;
 }
 
 export interface LaunchPlan {
@@ -79,6 +82,8 @@ export interface LaunchPlan {
   homeCopies: AuthLocation[];
   /** The workspace borrows the host's objects (HOST_OBJECTS) rather than copying them. */
   shareObjects: boolean;
+  /** Host files written into the container after each start, instead of bind-mounted (launch/deliver.ts). */
+  deliveries: Delivery[];
 }
 
 export { AUTH_ROOT, ENTRYPOINT, HOME, SECRETS_MOUNT, WORKSPACE } from '../container-paths.js';
@@ -128,10 +133,21 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const { user, ownerWarning } = chooseUser(input.platform, repo.owner);
   const volume = `${name}-workspace`;
   const auth = options.auth ?? 'ro';
+  const deliver = input.deliver ?? false;
+  if (deliver && auth === 'rw') {
+    throw new LaunchError('USAGE', '--auth rw needs an engine on this machine, and this one runs elsewhere', {
+      hint: `--auth rw writes refreshed logins back through a bind mount; use --auth ro (the default) with a long-lived token in the secrets file${agent.longLivedToken ? `, e.g. ${agent.longLivedToken.env}` : ''}`,
+    });
+  }
+  const deliveries: Delivery[] = [];
   const mounts: MountSpec[] = [
     // Nothing of the image's /workspace is wanted: the volume's root is ours to set.
     { type: 'volume', source: volume, target: WORKSPACE, noCopy: true },
   ];
+  const hostFile = (source: string, target: string, kind: 'file' | 'dir', readOnly: boolean) => {
+    if (deliver) deliveries.push({ source, target, kind });
+    else mounts.push({ type: 'bind', source, target, readOnly });
+  };
   // Nothing of the host repo is writable from the container: its history is read through this
   // read-only mount (a local engine) and the work comes back by the host fetching from the gate.
   if (input.shareObjects) {
@@ -151,12 +167,12 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
         continue;
       }
       const target = `${AUTH_ROOT}/${agent.name}/${location.homePath}`;
-      mounts.push({ type: 'bind', source: location.hostPath, target, readOnly: auth !== 'rw' });
+      hostFile(location.hostPath, target, location.kind, auth !== 'rw');
       authLinks.push({ homePath: location.homePath, target });
     }
   }
-  if (input.secretsFile)
-    mounts.push({ type: 'bind', source: input.secretsFile, target: SECRETS_MOUNT, readOnly: true });
+  if (input.secretsFile) hostFile(input.secretsFile, SECRETS_MOUNT, 'file', true);
+  if (deliveries.length > 0) mounts.push(deliveryMount());
 
   const created = input.now.toISOString();
   const labels = managedLabels('container', {
@@ -169,6 +185,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     [Labels.volume]: volume,
     [Labels.version]: input.launcherVersion,
     [Labels.created]: created,
+    ...(deliveries.length > 0 ? deliveryLabel({ gid: user.gid, files: deliveries }) : {}),
   });
   const env = [
     `HOME=${HOME}`,
@@ -187,7 +204,8 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     feature,
     branch,
     labels,
-    mounts,
+    // An engine elsewhere gets no bind mount at all (the host git dir's go with the gate).
+    mounts: deliver ? mounts.filter((m) => m.type !== 'bind') : mounts,
     env,
     user,
     ownerWarning,
@@ -200,6 +218,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     authLinks,
     homeCopies,
     shareObjects: input.shareObjects,
+    deliveries,
   };
 }
 

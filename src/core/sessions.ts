@@ -115,6 +115,8 @@ export interface StartStopResult {
   name: string;
   id: string;
   state: string;
+  /** `start`: logins or a secrets file that could not be delivered again (see launch/deliver.ts). */
+  warnings?: string[];
 }
 
 export async function stopSessions(
@@ -136,10 +138,15 @@ export async function stopSessions(
 
 export async function startSessions(deps: SessionDeps, names: string[]): Promise<StartStopResult[]> {
   const sessions = await Promise.all(names.map((n) => resolveSession(deps.engine, n)));
+  // Loaded here only: `list` and the other session commands never deliver.
+  const { missingWarning, redeliver } = await import('./launch/deliver.js');
   return Promise.all(
     sessions.map(async (s) => {
       if (!s.running) await deps.engine.startContainer(s.id);
-      return { name: s.name, id: s.id, state: 'running' };
+      // A stop emptied the tmpfs they live in (running too: it may have been started by hand).
+      const delivered = await redeliver(deps.engine, s.id);
+      const warning = delivered && missingWarning(s.name, delivered.missing);
+      return { name: s.name, id: s.id, state: 'running', ...(warning ? { warnings: [warning] } : {}) };
     }),
   );
 }

@@ -342,6 +342,7 @@ export class DockerodeEngine implements Engine {
             Target: m.target,
             ReadOnly: m.readOnly ?? false,
             ...(m.noCopy ? { VolumeOptions: { NoCopy: true } as Docker.MountSettings['VolumeOptions'] } : {}),
+            ...(m.tmpfs ? { TmpfsOptions: { SizeBytes: m.tmpfs.sizeBytes, Mode: m.tmpfs.mode } } : {}),
           })),
           ...(spec.autoRemove ? { AutoRemove: true } : {}),
           NanoCpus: spec.nanoCpus,

@@ -123,6 +123,8 @@ export interface MountSpec {
   readOnly?: boolean;
   /** A volume only: do not copy the image's content at the target into a new volume. */
   noCopy?: boolean;
+  /** A tmpfs only: its size limit and the mode of its root. */
+  tmpfs?: { sizeBytes: number; mode: number };
 }
 
 export interface ContainerSpec {

@@ -17,6 +17,8 @@ export const Labels = {
   keeper: `${LABEL_PREFIX}.keeper`,
   /** The way back: the host fetches from the session's gate (value GATE_PROTOCOL). */
   gate: `${LABEL_PREFIX}.gate`,
+  /** Host paths of the logins and secrets file delivered over exec after each start (launch/deliver.ts). */
+  deliver: `${LABEL_PREFIX}.deliver`,
   contentHash: `${LABEL_PREFIX}.content-hash`,
   agentVersions: `${LABEL_PREFIX}.agent-versions`,
   /** Image labels: the layer's parent image id and the base image it was built on. */

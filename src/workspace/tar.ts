@@ -41,7 +41,7 @@ export class OwnedTar {
   /** Adds `dir` and its missing parents (mode 0755 unless given). */
   async dir(name: string, mode = 0o755): Promise<void> {
     const clean = name.replace(/\/+$/, '');
-    if (clean === '' || this.#dirs.has(clean)) return;
+    if (clean === '' || clean === '.' || this.#dirs.has(clean)) return;
     const parent = path.posix.dirname(clean);
     if (parent !== '.' && parent !== '/') await this.dir(parent);
     this.#dirs.add(clean);

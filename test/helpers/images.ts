@@ -36,6 +36,16 @@ export async function ensureTestImages(agent: AgentName = 'claude'): Promise<str
   return ref;
 }
 
+/**
+ * What a launch of `agent` inspects: the test base image and the chain's refs (base, agents,
+ * the agent), e.g. to load them into another engine.
+ */
+export async function testImageChain(agent: AgentName = 'claude'): Promise<string[]> {
+  await ensureTestImages(agent);
+  const refs = await chain!;
+  return [testBaseImage(), ...['base', 'agents', agent].map((name) => refs.get(name)!)];
+}
+
 async function buildChain(): Promise<Map<string, string>> {
   const engine = new DockerodeEngine(resolveEndpoint());
   const extraCa = testCaBundle();

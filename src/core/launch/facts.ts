@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { getAgent } from '../../agents/registry.js';
 import type { AgentDescriptor } from '../../agents/types.js';
 import type { HostFacts } from '../../config/paths.js';
-import type { Engine } from '../../docker/engine.js';
+import type { Engine, EngineInfo } from '../../docker/engine.js';
 import type { RepoFacts } from '../../git/repo.js';
 import { listWorkTree, type WorkTreeEntry } from '../../workspace/workspace.js';
 import type { HomeFileTransform } from '../home.js';
@@ -11,6 +11,7 @@ import { type LaunchOptions, type LaunchPlan, planLaunch } from '../plan.js';
 import { COPY_SETTING, type CopyChoice, copyMethodBeforeEngine, copyMethodFromEngine } from './bind-copy.js';
 import { claimName } from './claim.js';
 import type { LaunchSteps } from './context.js';
+import { engineSeesHostFiles } from './deliver.js';
 import { existingAuth, findSecretsFile, resolveSource, unreadableByAgent } from './host-facts.js';
 
 /** Everything the launch knows before it creates anything. */
@@ -35,11 +36,13 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
   const { deps } = steps;
   const agent = getAgent(options.agent);
   // Side by side; settled first, so a clone in progress is never left running behind an error.
-  const [resolved, secrets, auth, copyChoice] = await Promise.allSettled([
+  const engineInfo = deps.engine.info({ timeoutMs: 15_000 }).catch(() => undefined);
+  const [resolved, secrets, auth, copyChoice, info] = await Promise.allSettled([
     resolveSource(options.source, deps.host, steps.progress),
     findSecretsFile(options.secretsFile, deps.host),
     options.auth === 'none' ? [] : existingAuth(agent.authLocations(deps.host)),
-    decideCopy(deps.engine, deps.host),
+    decideCopy(deps.engine, deps.host, engineInfo),
+    engineInfo,
   ]);
   const { repo, source } = settledValue(resolved);
   const secretsFile = settledValue(secrets);
@@ -60,6 +63,8 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
     randomId: shortId(deps.random),
     // Only an engine that mounts this machine's files can borrow the host's objects.
     shareObjects: copy.method === 'bind',
+    // An engine elsewhere gets the logins and secrets over exec, not as bind mounts.
+    deliver: !engineSeesHostFiles(settledValue(info), hostname()),
   });
   if (plan.ownerWarning) steps.warn(plan.ownerWarning);
   if (deps.host.platform === 'linux') {
@@ -71,16 +76,19 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
   return { agent, repo, source, plan, copy, transform, entries };
 }
 
-/** Asks the engine where it runs only when the answer matters. */
-async function decideCopy(engine: Engine, host: HostFacts): Promise<CopyChoice> {
+/** From where the engine runs (asked once, early; a local unix socket decides without it). */
+async function decideCopy(
+  engine: Engine,
+  host: HostFacts,
+  info: Promise<EngineInfo | undefined>,
+): Promise<CopyChoice> {
   const early = copyMethodBeforeEngine({
     setting: host.env[COPY_SETTING],
     platform: host.platform,
     endpoint: engine.endpoint,
   });
   if (early) return early;
-  const info = await engine.info({ timeoutMs: 15_000 }).catch(() => undefined);
-  return copyMethodFromEngine(info, hostname());
+  return copyMethodFromEngine(await info, hostname());
 }
 
 function settledValue<T>(result: PromiseSettledResult<T>): T {

@@ -9,6 +9,7 @@ import { DEFAULT_UID } from '../plan.js';
 import type { LaunchSteps } from './context.js';
 import { type CreatedSession, gitOptions } from './create.js';
 import type { CreatedObjects } from './created.js';
+import { deliverPlanned } from './deliver.js';
 import type { LaunchFacts } from './facts.js';
 
 /**
@@ -131,6 +132,8 @@ export async function fillAndStart(
   });
   steps.progress({ step: 'start', message: 'starting', state: 'start' });
   await starting;
+  // On an engine elsewhere: the logins and secrets file, over exec into the container's tmpfs.
+  await deliverPlanned(engine, id, plan, (message) => steps.warn(message));
   steps.checkAbort();
   steps.progress({ step: 'start', message: `${plan.name} is ready`, state: 'done' });
   return copied;

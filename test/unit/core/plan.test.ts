@@ -219,3 +219,59 @@ describe('planLaunch', () => {
     expect(planLaunch(inputs({ network: 'none' })).network).toBe('none');
   });
 });
+
+describe('planLaunch on an engine that cannot see this machine (deliver)', () => {
+  const gh: AuthLocation = {
+    hostPath: '/home/dev/.config/gh',
+    homePath: '.config/gh',
+    kind: 'dir',
+    credentialFiles: ['hosts.yml'],
+  };
+
+  it('bind-mounts nothing: logins and the secrets file become deliveries into a tmpfs, recorded in a label', () => {
+    const plan = planLaunch(inputs({}, { deliver: true, authFound: [credentials, settings, gh] }));
+    expect(plan.mounts.filter((m) => m.type === 'bind')).toEqual([]);
+    expect(plan.mounts).toContainEqual(
+      expect.objectContaining({ type: 'tmpfs', target: '/run/launch-agent' }),
+    );
+    const deliveries = [
+      {
+        source: credentials.hostPath,
+        target: '/run/launch-agent/auth/claude/.claude/.credentials.json',
+        kind: 'file',
+      },
+      { source: gh.hostPath, target: '/run/launch-agent/auth/claude/.config/gh', kind: 'dir' },
+      {
+        source: '/home/dev/.config/launch-agent/secrets.env',
+        target: '/run/launch-agent/secrets.env',
+        kind: 'file',
+      },
+    ];
+    expect(plan.deliveries).toEqual(deliveries);
+    expect(JSON.parse(plan.labels[Labels.deliver] ?? '')).toEqual({ gid: 2345, files: deliveries });
+    // The home links to the same places either way; settings are still copied in.
+    expect(plan.authLinks.map((l) => l.target)).toEqual(deliveries.slice(0, 2).map((d) => d.target));
+    expect(plan.homeCopies).toEqual([settings]);
+  });
+
+  it('has no tmpfs and no label when there is nothing to deliver', () => {
+    const plan = planLaunch(inputs({ auth: 'none' }, { deliver: true, secretsFile: undefined }));
+    expect(plan.deliveries).toEqual([]);
+    expect(plan.mounts.map((m) => m.type)).toEqual(['volume']);
+    expect(plan.labels[Labels.deliver]).toBeUndefined();
+  });
+
+  it('delivers nothing where the engine binds them', () => {
+    const plan = planLaunch(inputs());
+    expect(plan.deliveries).toEqual([]);
+    expect(plan.mounts.some((m) => m.type === 'tmpfs')).toBe(false);
+    expect(plan.labels[Labels.deliver]).toBeUndefined();
+  });
+
+  it('refuses --auth rw, which needs a bind mount to write the login back', () => {
+    const error = usageError(() => planLaunch(inputs({ auth: 'rw' }, { deliver: true })));
+    expect(error.code).toBe('USAGE');
+    expect(error.message).toBe('--auth rw needs an engine on this machine, and this one runs elsewhere');
+    expect(error.hint).toMatch(/--auth ro .* CLAUDE_CODE_OAUTH_TOKEN/);
+  });
+});
