@@ -205,6 +205,9 @@ describe('living with an agent container', () => {
         docker('inspect', '--format', '{{.Config.User}}', name),
         '--mount',
         `type=volume,src=${name}-workspace,dst=/workspace,readonly`,
+        // The history the workspace borrows from the host repo.
+        '--mount',
+        `type=bind,src=${path.join(fixture.repo, '.git', 'objects')},dst=/run/launch-agent/host-objects,readonly`,
         '--workdir',
         '/workspace',
         docker('inspect', '--format', '{{.Config.Image}}', name),
