@@ -16,6 +16,10 @@ export function containerGitConfig(hostConfig: string, facts: ContainerGitFacts)
     '# added by launch-agent',
     '[core]',
     '\tbare = false',
+    // The copy keeps each file's mtime and size but not its inode or ctime: compared on what
+    // survives a copy, the host's index stays fresh, and git status does not re-hash the tree.
+    '\tcheckStat = minimal',
+    '\ttrustctime = false',
     '[remote "local"]',
     `\turl = ${GATE}`,
     '\tfetch = +refs/heads/*:refs/remotes/local/*',

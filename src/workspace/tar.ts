@@ -35,7 +35,7 @@ export class OwnedTar {
   }
 
   #header(name: string, extra: Partial<tar.Header>): tar.Header {
-    return { ...extra, name, uid: this.#owner.uid, gid: this.#owner.gid, mtime: new Date() } as tar.Header;
+    return { mtime: new Date(), ...extra, name, uid: this.#owner.uid, gid: this.#owner.gid } as tar.Header;
   }
 
   /** Adds `dir` and its missing parents (mode 0755 unless given). */
@@ -101,14 +101,16 @@ export class OwnedTar {
         await this.dir(path.posix.dirname(name));
         // The owner needs to read what it owns, whatever the host mode was.
         const mode = loaded.mode | 0o600;
+        // The host's mtime: with the index's stat data it keeps the copied index fresh.
+        const { mtime } = loaded;
         if (loaded.content) {
           await this.#entry(
-            this.#header(name, { type: 'file', mode, size: loaded.content.length }),
+            this.#header(name, { type: 'file', mode, size: loaded.content.length, mtime }),
             loaded.content,
           );
           this.#count(loaded.content.length);
         } else {
-          await this.#bigFile(name, hostFile, loaded.size, mode);
+          await this.#bigFile(name, hostFile, loaded.size, mode, mtime);
         }
         return;
       }
@@ -117,7 +119,7 @@ export class OwnedTar {
     }
   }
 
-  async #bigFile(name: string, hostFile: string, size: number, mode: number): Promise<void> {
+  async #bigFile(name: string, hostFile: string, size: number, mode: number, mtime: Date): Promise<void> {
     let source: ReturnType<typeof createReadStream>;
     try {
       source = createReadStream(hostFile, { highWaterMark: 1024 * 1024 });
@@ -129,7 +131,7 @@ export class OwnedTar {
       this.stats.skipped.push(hostFile);
       return;
     }
-    const entry = this.pack.entry(this.#header(name, { type: 'file', mode, size }));
+    const entry = this.pack.entry(this.#header(name, { type: 'file', mode, size, mtime }));
     await pipeline(source, entry);
     this.#count(size);
   }
@@ -166,7 +168,7 @@ type Loaded = { name: string; hostFile: string } & (
   | { kind: 'gone' | 'unreadable' | 'other' }
   | { kind: 'symlink'; target: string }
   | { kind: 'dir'; mode: number; children: string[] }
-  | { kind: 'file'; mode: number; size: number; content?: Buffer }
+  | { kind: 'file'; mode: number; size: number; mtime: Date; content?: Buffer }
 );
 
 /**
@@ -181,8 +183,9 @@ function load(name: string, hostFile: string): Loaded {
     if (info.isSymbolicLink()) return { ...at, kind: 'symlink', target: readlinkSync(hostFile) };
     if (info.isDirectory()) return { ...at, kind: 'dir', mode, children: readdirSync(hostFile) };
     if (!info.isFile()) return { ...at, kind: 'other' };
-    if (info.size > SMALL_FILE) return { ...at, kind: 'file', mode, size: info.size };
-    return { ...at, kind: 'file', mode, size: info.size, content: readFileSync(hostFile) };
+    const file = { ...at, kind: 'file' as const, mode, size: info.size, mtime: info.mtime };
+    if (info.size > SMALL_FILE) return file;
+    return { ...file, content: readFileSync(hostFile) };
   } catch (error) {
     return { ...at, kind: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : 'unreadable' };
   }

@@ -104,6 +104,17 @@ describe.each(['bind', 'stream'] as const)('workspace copy (%s)', (method) => {
     expect(dockerExec(launched.name, 'git rev-parse local/main')).toBe(mainCommit);
   });
 
+  it('keeps the copied index fresh: git finds no stat changes but the real ones (no re-hash per status)', () => {
+    // diff-files never refreshes: a file whose stat data the index does not match is listed
+    // even with the same content. On the host, after a refresh, only real changes are.
+    ownerGit(fixture.repo, 'update-index', '-q', '--refresh');
+    const host = ownerGit(fixture.repo, 'diff-files', '--name-only');
+    expect(host.split('\n').sort()).toEqual(['to-delete.txt', 'tracked.txt']);
+    expect(dockerExec(launched.name, 'git diff-files --name-only').split('\n').sort()).toEqual(
+      host.split('\n').sort(),
+    );
+  });
+
   it('carries no lock files, and git works at once', () => {
     expect(dockerExec(launched.name, 'find .git -name "*.lock" | head -3')).toBe('');
     expect(

@@ -25,8 +25,6 @@ const REQUEST = 'launch-agent-status';
  * at a time: a wedged git holds up only this container, and `list` gives up on it.
  */
 export const KEEPER_SCRIPT = `# launch-agent keeper: keeps the container up; answers \`launch-agent list\` on stdin/stdout.
-# A copied index holds the host's inodes and times: refreshed once, so git status is not slow forever.
-(cd ${WORKSPACE_DIR} && git update-index -q --refresh) >/dev/null 2>&1 &
 while IFS= read -r line; do
   case $line in
     '${REQUEST} '*) nonce=\${line#${REQUEST} } ;;
