@@ -114,7 +114,7 @@ describe('the gate (the way back)', () => {
   it('cannot write, delete, chmod or symlink anything of the host repo, even as root in the container', () => {
     const attempts = [
       'touch /run/launch-agent/host-objects/planted',
-      'rm -rf /run/launch-agent/host-objects/??',
+      'f=$(find /run/launch-agent/host-objects -type f | head -n 1) && [ -n "$f" ] && rm -f "$f"',
       'chmod -R u+w /run/launch-agent/host-objects',
       'ln -s /home/agent/.bashrc /run/launch-agent/host-objects/info/link',
       'mkdir -p /run/launch-agent/host-objects/ff && echo x > /run/launch-agent/host-objects/ff/0000',
@@ -270,6 +270,15 @@ describe('the gate (the way back)', () => {
     const after = hostFiles(fixture);
     for (const [file, content] of Object.entries(filesBefore)) expect(after[file], file).toBe(content);
     expect(ownerGit(fixture.repo, 'fsck', '--no-progress', '--no-dangling')).toBe('');
+  });
+
+  it('a gc on the host prunes nothing the session borrows (its staged work included)', () => {
+    ownerGit(fixture.repo, 'reflog', 'expire', '--expire=now', '--all');
+    ownerGit(fixture.repo, 'gc', '-q', '--prune=now');
+    expect(dockerExec(launched.name, 'git fsck --connectivity-only --no-dangling 2>&1; echo fsck:$?')).toBe(
+      'fsck:0',
+    );
+    expect(dockerExec(launched.name, 'git show :staged.txt')).toBe('staged');
   });
 
   it('rm removes the session refs from the host repo; landed branches stay', async () => {
