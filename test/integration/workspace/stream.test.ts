@@ -104,7 +104,14 @@ describe('workspace streaming into a real container', () => {
   it('rewires .git: the new branch checked out, local remote and its refs', async () => {
     expect(await sh('cat .git/HEAD')).toBe('ref: refs/heads/agent/x');
     expect(await sh('cat .git/refs/heads/agent/x')).toBe(await sh('cat .git/refs/remotes/local/main'));
-    expect(await sh('grep -A2 \'remote "local"\' .git/config')).toContain('url = /run/launch-agent/host.git');
+    expect(await sh('grep -A2 \'remote "local"\' .git/config')).toContain(
+      'url = /workspace/.git/launch-agent-gate',
+    );
+    // The gate: a bare repo holding the host's branches, its hooks executable.
+    expect(await sh('git -C .git/launch-agent-gate rev-parse --is-bare-repository main')).toBe(
+      `true\n${await sh('cat .git/refs/remotes/local/main')}`,
+    );
+    expect(await sh('stat -c %a .git/launch-agent-gate/hooks/pre-receive')).toBe('755');
   });
 
   it('the engine adapter reads files back and runs commands with exit codes', async () => {
