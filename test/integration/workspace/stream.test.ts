@@ -108,8 +108,9 @@ describe('workspace streaming into a real container', () => {
       'url = /workspace/.git/launch-agent-gate',
     );
     // The gate: a bare repo holding the host's branches, its hooks executable.
-    expect(await sh('git -C .git/launch-agent-gate rev-parse --is-bare-repository main')).toBe(
-      `true\n${await sh('cat .git/refs/remotes/local/main')}`,
+    expect(await sh('grep bare .git/launch-agent-gate/config')).toContain('bare = true');
+    expect(await sh('grep refs/heads/main .git/launch-agent-gate/packed-refs')).toBe(
+      `${await sh('cat .git/refs/remotes/local/main')} refs/heads/main`,
     );
     expect(await sh('stat -c %a .git/launch-agent-gate/hooks/pre-receive')).toBe('755');
   });
