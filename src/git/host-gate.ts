@@ -65,7 +65,22 @@ export async function hostGit(
  * What lands is the repo owner's: run by root (sudo, CI) on someone else's repo, git runs as
  * that owner (with the owner's home), so no root-owned object or ref file is left in their repo.
  */
-export async function repoOwner(gitDir: string): Promise<{ uid?: number; gid?: number; home?: string }> {
+export function repoOwner(gitDir: string): Promise<RepoOwner> {
+  let known = owners.get(gitDir);
+  if (!known) {
+    known = findOwner(gitDir);
+    owners.set(gitDir, known);
+    // Only another user's repo is remembered (a repo not there yet is asked again).
+    void known.then((found) => found.uid === undefined && owners.delete(gitDir));
+  }
+  return known;
+}
+
+type RepoOwner = { uid?: number; gid?: number; home?: string };
+/** A sync runs a dozen git commands on one repo: its owner is looked up once per process. */
+const owners = new Map<string, Promise<RepoOwner>>();
+
+async function findOwner(gitDir: string): Promise<RepoOwner> {
   if (process.getuid?.() !== 0) return {};
   const info = await stat(gitDir).catch(() => undefined);
   if (!info || info.uid === 0) return {};
