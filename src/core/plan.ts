@@ -4,7 +4,8 @@ import type { MountSpec } from '../docker/engine.js';
 import { GATE_PROTOCOL, Labels, managedLabels } from '../docker/labels.js';
 import { LaunchError } from '../errors.js';
 import type { RepoFacts } from '../git/repo.js';
-import { type Delivery, deliveryLabel, deliveryMount } from './launch/deliver.js';
+import { type Delivery, deliveryMount } from './launch/deliver.js';
+import { deliveryLabel } from './launch/deliver-label.js';
 import { parseCpus, parseMemory, parsePids } from './limits.js';
 import { containerName, validateFeature } from './names.js';
 
@@ -54,8 +55,11 @@ export interface PlanInputs {
    * objects through a read-only mount instead of a copy.
    */
   shareObjects: boolean;
-  /** The engine cannot bind-mount this machine's files: logins and secrets are delivered (launch/deliver.ts). */
-  deliver?: boolean;
+  /**
+   * Set when the engine cannot bind-mount this machine's files: logins and secrets are delivered
+   * (launch/deliver.ts), and `key` signs the label that lists them.
+   */
+  deliver?: { key: Buffer };
 }
 
 export interface LaunchPlan {
@@ -133,7 +137,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
   const { user, ownerWarning } = chooseUser(input.platform, repo.owner);
   const volume = `${name}-workspace`;
   const auth = options.auth ?? 'ro';
-  const deliver = input.deliver ?? false;
+  const deliver = input.deliver !== undefined;
   if (deliver && auth === 'rw') {
     throw new LaunchError('USAGE', '--auth rw needs an engine on this machine, and this one runs elsewhere', {
       hint: `--auth rw writes refreshed logins back through a bind mount; use --auth ro (the default) with a long-lived token in the secrets file${agent.longLivedToken ? `, e.g. ${agent.longLivedToken.env}` : ''}`,
@@ -185,7 +189,9 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     [Labels.volume]: volume,
     [Labels.version]: input.launcherVersion,
     [Labels.created]: created,
-    ...(deliveries.length > 0 ? deliveryLabel({ gid: user.gid, files: deliveries }) : {}),
+    ...(input.deliver && deliveries.length > 0
+      ? deliveryLabel({ gid: user.gid, files: deliveries }, input.deliver.key)
+      : {}),
   });
   const env = [
     `HOME=${HOME}`,
@@ -204,7 +210,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     feature,
     branch,
     labels,
-    // An engine elsewhere gets no bind mount at all (the host git dir's go with the gate).
+    // An engine elsewhere gets no bind mount at all: it would fail the create.
     mounts: deliver ? mounts.filter((m) => m.type !== 'bind') : mounts,
     env,
     user,

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { type HostFacts, hostFacts } from '../config/paths.js';
 import type { ContainerSummary, Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
 import { ENTRYPOINT } from './plan.js';
@@ -16,6 +17,8 @@ export { ENTRYPOINT };
 export interface SessionDeps {
   engine: Engine;
   now?: () => Date;
+  /** Where this machine's files are (default: this process's); `start` reads logins there. */
+  host?: HostFacts;
 }
 
 /** Our containers (running only unless `all`; of one repo with `repo`), newest first. */
@@ -139,14 +142,13 @@ export async function stopSessions(
 export async function startSessions(deps: SessionDeps, names: string[]): Promise<StartStopResult[]> {
   const sessions = await Promise.all(names.map((n) => resolveSession(deps.engine, n)));
   // Loaded here only: `list` and the other session commands never deliver.
-  const { missingWarning, redeliver } = await import('./launch/deliver.js');
+  const { redeliver } = await import('./launch/deliver.js');
   return Promise.all(
     sessions.map(async (s) => {
       if (!s.running) await deps.engine.startContainer(s.id);
       // A stop emptied the tmpfs they live in (running too: it may have been started by hand).
-      const delivered = await redeliver(deps.engine, s.id);
-      const warning = delivered && missingWarning(s.name, delivered.missing);
-      return { name: s.name, id: s.id, state: 'running', ...(warning ? { warnings: [warning] } : {}) };
+      const warnings = await redeliver(deps.engine, s, deps.host ?? hostFacts());
+      return { name: s.name, id: s.id, state: 'running', ...(warnings.length > 0 ? { warnings } : {}) };
     }),
   );
 }

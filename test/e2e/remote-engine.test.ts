@@ -144,6 +144,46 @@ describe('a launch on an engine elsewhere', () => {
     }
   });
 
+  it('sends no host file that a label this machine did not sign names', async () => {
+    // Anyone who can create containers on the engine can write labels: this one asks for a host file.
+    const canary = path.join(fixture.dir, 'host-only-canary');
+    writeFileSync(canary, 'canary-5f1e9a\n');
+    const forged = `${launched.name}-forged`;
+    const label = JSON.stringify({
+      gid: 0,
+      files: [{ source: canary, target: '/run/launch-agent/secrets.env', kind: 'file' }],
+      mac: '00'.repeat(32),
+    });
+    engine.docker(
+      'run',
+      '-d',
+      '--name',
+      forged,
+      '--label',
+      'dev.launch-agent.managed=true',
+      '--label',
+      'dev.launch-agent.kind=container',
+      '--label',
+      'dev.launch-agent.agent=claude',
+      '--label',
+      `dev.launch-agent.deliver=${label}`,
+      '--mount',
+      'type=tmpfs,destination=/run/launch-agent',
+      '--entrypoint',
+      'sleep',
+      launched.image,
+      '300',
+    );
+    try {
+      const start = await cli('start', forged);
+      expect(start.code, start.stderr).toBe(0);
+      expect(start.stderr).toContain(`${forged}: its delivery label was not written on this machine`);
+      expect(engine.docker('exec', forged, 'ls', '-A', '/run/launch-agent')).toBe('');
+    } finally {
+      engine.docker('rm', '-f', forged);
+    }
+  });
+
   it('refuses --auth rw, which needs a bind mount, before creating anything', async () => {
     const result = await cli(fixture.repo, '--agent', 'claude', '-b', 'rw', '--auth', 'rw', '--detach');
     expect(result.code).toBe(2);

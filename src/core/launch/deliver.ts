@@ -1,9 +1,11 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { HostFacts } from '../../config/paths.js';
 import type { Engine, EngineInfo, MountSpec } from '../../docker/engine.js';
 import { Labels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import { OwnedTar } from '../../workspace/tar.js';
+import { type DeliverySpec, deliveryKey, deliveryOf } from './deliver-label.js';
 
 /**
  * Logins and the secrets file reach the container in one of two ways:
@@ -13,7 +15,7 @@ import { OwnedTar } from '../../workspace/tar.js';
  *   Desktop's), the launcher reads the host files and writes them over `docker exec` into a tmpfs
  *   at DELIVERY_ROOT, after every start. A tmpfs lives in memory and is emptied when the
  *   container stops, so `launch-agent start` delivers again (from the host files as they are
- *   then); the container's label keeps only the host paths.
+ *   then); the container's label keeps only the host paths, signed (deliver-label.ts).
  *
  * Neither way puts them in an image, the container's env, `docker inspect` or a log.
  */
@@ -27,12 +29,6 @@ export interface Delivery {
   source: string;
   target: string;
   kind: 'file' | 'dir';
-}
-
-/** What the container's label records: the host paths and the group that may read them. */
-export interface DeliverySpec {
-  gid: number;
-  files: Delivery[];
 }
 
 export interface DeliveryResult {
@@ -64,23 +60,6 @@ export function deliveryMount(): MountSpec {
   };
 }
 
-export function deliveryLabel(spec: DeliverySpec): Record<string, string> {
-  return { [Labels.deliver]: JSON.stringify(spec) };
-}
-
-/** The spec a container's labels record, or undefined when it has none (bind mounts, or an older launch). */
-export function deliveryOf(labels: Record<string, string>): DeliverySpec | undefined {
-  const text = labels[Labels.deliver];
-  if (!text) return undefined;
-  try {
-    const spec = JSON.parse(text) as DeliverySpec;
-    if (!Number.isInteger(spec.gid) || !Array.isArray(spec.files)) return undefined;
-    return spec;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Writes the host files into the running container's DELIVERY_ROOT (replacing what is there):
  * files 0440 and folders 0750, owned by root and the agent's group. Runs `tar` as root without
@@ -109,7 +88,8 @@ export async function deliverFiles(engine: Engine, id: string, spec: DeliverySpe
   tar.finish();
   await packed;
   const run = await engine.exec(id, {
-    cmd: ['tar', '-x', '--no-same-owner', '-C', DELIVERY_ROOT, '-f', '-'],
+    // By full path: the run as root must not depend on a PATH folder an image left writable.
+    cmd: ['/bin/tar', '-x', '--no-same-owner', '-C', DELIVERY_ROOT, '-f', '-'],
     user: `0:${spec.gid}`,
     stdin: Buffer.concat(chunks),
   });
@@ -136,15 +116,30 @@ export async function deliverPlanned(
   if (warning) warn(warning);
 }
 
-/** Delivers again what a container's label records (after a start); undefined when it has nothing to deliver. */
-export async function redeliver(engine: Engine, id: string): Promise<DeliveryResult | undefined> {
-  const details = await engine.inspectContainer(id);
-  const spec = details ? deliveryOf(details.labels) : undefined;
-  return spec ? deliverFiles(engine, id, spec) : undefined;
+/**
+ * `start`'s part: delivers again what the container's label records, if this machine signed it.
+ * Returns warnings (host files gone, a label this machine did not write).
+ */
+export async function redeliver(
+  engine: Engine,
+  session: { id: string; name: string },
+  host: HostFacts,
+): Promise<string[]> {
+  const labels = (await engine.inspectContainer(session.id))?.labels ?? {};
+  if (!labels[Labels.deliver]) return [];
+  const spec = deliveryOf(labels, await deliveryKey(host));
+  if (spec === undefined) return [];
+  if (spec === 'unsigned') {
+    return [
+      `${session.name}: its delivery label was not written on this machine (launched elsewhere, or made by hand), so no login or secrets file was delivered; launch a new session from this machine`,
+    ];
+  }
+  const warning = missingWarning(session.name, (await deliverFiles(engine, session.id, spec)).missing);
+  return warning ? [warning] : [];
 }
 
 /** The warning for host files that could not be delivered. */
-export function missingWarning(name: string, missing: string[]): string | undefined {
+function missingWarning(name: string, missing: string[]): string | undefined {
   if (missing.length === 0) return undefined;
   return `${name}: ${missing.join(', ')} not found or not readable on this machine, so not delivered into the container`;
 }

@@ -12,6 +12,7 @@ import { COPY_SETTING, type CopyChoice, copyMethodBeforeEngine, copyMethodFromEn
 import { claimName } from './claim.js';
 import type { LaunchSteps } from './context.js';
 import { engineSeesHostFiles } from './deliver.js';
+import { deliveryKey } from './deliver-label.js';
 import { existingAuth, findSecretsFile, resolveSource, unreadableByAgent } from './host-facts.js';
 
 /** Everything the launch knows before it creates anything. */
@@ -64,7 +65,9 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
     // Only an engine that mounts this machine's files can borrow the host's objects.
     shareObjects: copy.method === 'bind',
     // An engine elsewhere gets the logins and secrets over exec, not as bind mounts.
-    deliver: !engineSeesHostFiles(settledValue(info), hostname()),
+    ...(engineSeesHostFiles(settledValue(info), hostname())
+      ? {}
+      : { deliver: { key: await deliveryKey(deps.host) } }),
   });
   if (plan.ownerWarning) steps.warn(plan.ownerWarning);
   if (deps.host.platform === 'linux') {

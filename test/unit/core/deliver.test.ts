@@ -3,17 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HostFacts } from '../../../src/config/paths.js';
 import {
   DELIVERY_ROOT,
-  type DeliverySpec,
   deliverFiles,
-  deliveryLabel,
-  deliveryOf,
   engineSeesHostFiles,
   redeliver,
 } from '../../../src/core/launch/deliver.js';
+import { type DeliverySpec, deliveryKey, deliveryLabel } from '../../../src/core/launch/deliver-label.js';
 import type { Engine, EngineInfo, ExecOptions, ExecResult } from '../../../src/docker/engine.js';
-import { Labels } from '../../../src/docker/labels.js';
 import { LaunchError } from '../../../src/errors.js';
 
 const info: EngineInfo = {
@@ -37,19 +35,6 @@ describe('engineSeesHostFiles', () => {
     expect(engineSeesHostFiles({ ...info, hostname: 'build-server' }, 'dev-box')).toBe(false);
     // No answer: the bind mounts as before (the create then says what is wrong).
     expect(engineSeesHostFiles(undefined, 'dev-box')).toBe(true);
-  });
-});
-
-describe('the delivery label', () => {
-  it('round-trips, and anything else reads as nothing to deliver', () => {
-    const spec: DeliverySpec = {
-      gid: 1234,
-      files: [{ source: '/h/secrets.env', target: `${DELIVERY_ROOT}/secrets.env`, kind: 'file' }],
-    };
-    expect(deliveryOf(deliveryLabel(spec))).toEqual(spec);
-    expect(deliveryOf({})).toBeUndefined();
-    expect(deliveryOf({ [Labels.deliver]: '{not json' })).toBeUndefined();
-    expect(deliveryOf({ [Labels.deliver]: '{"gid":"x","files":[]}' })).toBeUndefined();
   });
 });
 
@@ -139,7 +124,7 @@ describe('deliverFiles', () => {
     const { id, options } = execs[0]!;
     expect(id).toBe('c1');
     expect(options.user).toBe('0:1234');
-    expect(options.cmd).toEqual(['tar', '-x', '--no-same-owner', '-C', '/run/launch-agent', '-f', '-']);
+    expect(options.cmd).toEqual(['/bin/tar', '-x', '--no-same-owner', '-C', '/run/launch-agent', '-f', '-']);
     expect(JSON.stringify(options.cmd)).not.toContain('s3cret');
     const entries = await entriesOf(options.stdin);
     const byName = new Map(entries.map((e) => [e.name, e]));
@@ -180,22 +165,50 @@ describe('deliverFiles', () => {
     expect((error as LaunchError).message).toMatch(/No space left on device/);
   });
 
-  it('redeliver reads the container label; a container without one gets nothing', async () => {
+  it('redeliver sends what a label this machine signed lists; nothing for no label or one signed elsewhere', async () => {
     writeFileSync(path.join(dir, 'secrets.env'), 'A=2\n');
+    const host: HostFacts = {
+      env: { LAUNCH_AGENT_CONFIG_DIR: path.join(dir, 'config') },
+      platform: 'linux',
+      homedir: dir,
+    };
     const spec: DeliverySpec = {
       gid: 1000,
       files: [
         { source: path.join(dir, 'secrets.env'), target: `${DELIVERY_ROOT}/secrets.env`, kind: 'file' },
       ],
     };
-    const labelled = fakeEngine(undefined, deliveryLabel(spec));
-    expect(await redeliver(labelled.engine, 'c1')).toEqual({
-      delivered: [spec.files[0]!.source],
-      missing: [],
-    });
-    expect((await entriesOf(labelled.execs[0]!.options.stdin))[0]?.text).toBe('A=2\n');
+    const signed = fakeEngine(undefined, deliveryLabel(spec, await deliveryKey(host)));
+    expect(await redeliver(signed.engine, { id: 'c1', name: 'one' }, host)).toEqual([]);
+    expect((await entriesOf(signed.execs[0]!.options.stdin))[0]?.text).toBe('A=2\n');
+
     const plain = fakeEngine();
-    expect(await redeliver(plain.engine, 'c2')).toBeUndefined();
+    expect(await redeliver(plain.engine, { id: 'c2', name: 'two' }, host)).toEqual([]);
     expect(plain.execs).toEqual([]);
+
+    // Someone who can create containers on the engine names a host file of their choice.
+    const forged = fakeEngine(undefined, deliveryLabel(spec, Buffer.alloc(32, 7)));
+    const warnings = await redeliver(forged.engine, { id: 'c3', name: 'three' }, host);
+    expect(warnings).toEqual([
+      expect.stringMatching(/^three: its delivery label was not written on this machine/),
+    ]);
+    expect(forged.execs).toEqual([]);
+  });
+
+  it('redeliver says which host files are gone', async () => {
+    const host: HostFacts = {
+      env: { LAUNCH_AGENT_CONFIG_DIR: path.join(dir, 'config') },
+      platform: 'linux',
+      homedir: dir,
+    };
+    const gone = path.join(dir, 'gone.env');
+    const spec: DeliverySpec = {
+      gid: 1000,
+      files: [{ source: gone, target: `${DELIVERY_ROOT}/secrets.env`, kind: 'file' }],
+    };
+    const { engine } = fakeEngine(undefined, deliveryLabel(spec, await deliveryKey(host)));
+    expect(await redeliver(engine, { id: 'c1', name: 'one' }, host)).toEqual([
+      `one: ${gone} not found or not readable on this machine, so not delivered into the container`,
+    ]);
   });
 });

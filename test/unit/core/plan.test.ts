@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { claude } from '../../../src/agents/claude.js';
 import { codex } from '../../../src/agents/codex.js';
 import type { AuthLocation } from '../../../src/agents/types.js';
+import { deliveryOf } from '../../../src/core/launch/deliver-label.js';
 import { chooseUser, type LaunchOptions, type PlanInputs, planLaunch } from '../../../src/core/plan.js';
 import { Labels } from '../../../src/docker/labels.js';
 import { LaunchError } from '../../../src/errors.js';
@@ -221,6 +222,7 @@ describe('planLaunch', () => {
 });
 
 describe('planLaunch on an engine that cannot see this machine (deliver)', () => {
+  const key = Buffer.alloc(32, 9);
   const gh: AuthLocation = {
     hostPath: '/home/dev/.config/gh',
     homePath: '.config/gh',
@@ -229,7 +231,7 @@ describe('planLaunch on an engine that cannot see this machine (deliver)', () =>
   };
 
   it('bind-mounts nothing: logins and the secrets file become deliveries into a tmpfs, recorded in a label', () => {
-    const plan = planLaunch(inputs({}, { deliver: true, authFound: [credentials, settings, gh] }));
+    const plan = planLaunch(inputs({}, { deliver: { key }, authFound: [credentials, settings, gh] }));
     expect(plan.mounts.filter((m) => m.type === 'bind')).toEqual([]);
     expect(plan.mounts).toContainEqual(
       expect.objectContaining({ type: 'tmpfs', target: '/run/launch-agent' }),
@@ -248,14 +250,14 @@ describe('planLaunch on an engine that cannot see this machine (deliver)', () =>
       },
     ];
     expect(plan.deliveries).toEqual(deliveries);
-    expect(JSON.parse(plan.labels[Labels.deliver] ?? '')).toEqual({ gid: 2345, files: deliveries });
+    expect(deliveryOf(plan.labels, key)).toEqual({ gid: 2345, files: deliveries });
     // The home links to the same places either way; settings are still copied in.
     expect(plan.authLinks.map((l) => l.target)).toEqual(deliveries.slice(0, 2).map((d) => d.target));
     expect(plan.homeCopies).toEqual([settings]);
   });
 
   it('has no tmpfs and no label when there is nothing to deliver', () => {
-    const plan = planLaunch(inputs({ auth: 'none' }, { deliver: true, secretsFile: undefined }));
+    const plan = planLaunch(inputs({ auth: 'none' }, { deliver: { key }, secretsFile: undefined }));
     expect(plan.deliveries).toEqual([]);
     expect(plan.mounts.map((m) => m.type)).toEqual(['volume']);
     expect(plan.labels[Labels.deliver]).toBeUndefined();
@@ -269,7 +271,7 @@ describe('planLaunch on an engine that cannot see this machine (deliver)', () =>
   });
 
   it('refuses --auth rw, which needs a bind mount to write the login back', () => {
-    const error = usageError(() => planLaunch(inputs({ auth: 'rw' }, { deliver: true })));
+    const error = usageError(() => planLaunch(inputs({ auth: 'rw' }, { deliver: { key } })));
     expect(error.code).toBe('USAGE');
     expect(error.message).toBe('--auth rw needs an engine on this machine, and this one runs elsewhere');
     expect(error.hint).toMatch(/--auth ro .* CLAUDE_CODE_OAUTH_TOKEN/);
