@@ -122,14 +122,32 @@ describe('a launch on an engine elsewhere', () => {
     expect((await cli('stop', launched.name)).code).toBe(0);
 
     const rotated = 'fake-rotated-claude-token-5c2e81';
+    const secrets = readFileSync(secretsFile());
     writeFileSync(secretsFile(), `CLAUDE_CODE_OAUTH_TOKEN=${rotated}\n`);
+    try {
+      const start = await cli('start', launched.name);
+      expect(start.code, start.stderr).toBe(0);
+      expect(start.stderr).toBe('');
+      expect(await inSession('echo "$CLAUDE_CODE_OAUTH_TOKEN"; cat ~/.claude/.credentials.json')).toBe(
+        `${rotated}\n${hostLogin().trim()}`,
+      );
+      expect(engine.docker('inspect', launched.name)).not.toContain(rotated);
+    } finally {
+      writeFileSync(secretsFile(), secrets);
+    }
+  });
+
+  it('after the engine restarts, the session is stopped and start brings it back with its logins', async () => {
+    await engine.restart();
+    const listed = await cli('list', '--all', '--json');
+    expect(
+      parseJson<Array<{ name: string; state: string }>>(listed).find((s) => s.name === launched.name)?.state,
+    ).toBe('exited');
     const start = await cli('start', launched.name);
     expect(start.code, start.stderr).toBe(0);
-    expect(start.stderr).toBe('');
     expect(await inSession('echo "$CLAUDE_CODE_OAUTH_TOKEN"; cat ~/.claude/.credentials.json')).toBe(
-      `${rotated}\n${hostLogin().trim()}`,
+      `${FAKE_SECRETS.CLAUDE_CODE_OAUTH_TOKEN}\n${hostLogin().trim()}`,
     );
-    expect(engine.docker('inspect', launched.name)).not.toContain(rotated);
   });
 
   it('says which host file it could not deliver again, and starts anyway', async () => {

@@ -14,6 +14,8 @@ export interface SecondEngine {
   dockerHost: string;
   /** The docker CLI against the second engine. */
   docker(...args: string[]): string;
+  /** Restarts its dockerd, as a reboot of that machine would; resolves once it answers again. */
+  restart(): Promise<void>;
   /** Stops it if this call started it; one started by .ci/run (or still running from before) stays. */
   stop(): Promise<void>;
 }
@@ -45,6 +47,9 @@ export async function useSecondEngine(images: string[]): Promise<SecondEngine> {
         stdio: ['ignore', 'pipe', 'pipe'],
         maxBuffer: 64 * 1024 * 1024,
       }).trim(),
+    restart: async () => {
+      await sh('restart');
+    },
     stop: async () => {
       if (started) await sh('stop');
     },

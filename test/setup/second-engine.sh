@@ -7,6 +7,7 @@
 #                                   --if-running: only find it (exit 1 when it is not running)
 #   second-engine.sh load IMAGE...  copy images into it (docker save | docker load), skipping
 #                                   those it already has (same id)
+#   second-engine.sh restart        restart its dockerd (as a reboot of that machine would)
 #   second-engine.sh stop           remove the container it started and its volume (only those)
 #
 # The engine's image is built locally FROM the test base image with Debian's docker.io (no
@@ -126,6 +127,22 @@ load() {
   log "loaded ${wanted[*]} in $(since "$t0") s"
 }
 
+restart() {
+  local t0
+  t0=$(now_ms)
+  docker restart -t 10 "$name" >/dev/null
+  for _ in $(seq 1 60); do
+    if answers; then
+      log "restarted in $(since "$t0") s"
+      return
+    fi
+    sleep 0.5
+  done
+  log "dockerd did not answer after a restart; its log:"
+  docker logs --tail 40 "$name" >&2 || true
+  exit 1
+}
+
 stop() {
   # Only the container `start` made (its id), and the volume only once nothing uses it.
   if [ -s "$id_file" ]; then
@@ -141,9 +158,10 @@ stop() {
 case "${1:-}" in
   start) start "${2:-}" ;;
   load) shift; load "$@" ;;
+  restart) restart ;;
   stop) stop ;;
   *)
-    echo "usage: $0 start|load IMAGE...|stop" >&2
+    echo "usage: $0 start [--if-running]|load IMAGE...|restart|stop" >&2
     exit 2
     ;;
 esac
