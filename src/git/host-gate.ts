@@ -1,5 +1,18 @@
 import { spawn } from 'node:child_process';
-import { chown, copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -167,6 +180,61 @@ const PIN_IDENTITY = {
 
 async function emptyTree(commonDir: string): Promise<string> {
   return (await must(commonDir, ['hash-object', '-t', 'tree', '-w', '--stdin'], { input: '' })).trim();
+}
+
+/**
+ * Runs `fn` while holding the repo's sync lock: the watcher, `sync` and `rm` of any process take
+ * turns, so two of them never decide about the same branch from a stale view. The lock is a file
+ * in the temp folder named after the repo (nothing is added to the user's git dir); one whose
+ * holder died, or older than two minutes, is taken over.
+ */
+export async function withRepoLock<T>(commonDir: string, fn: () => Promise<T>): Promise<T> {
+  const dir = path.join(tmpdir(), 'launch-agent-locks');
+  await mkdir(dir, { recursive: true });
+  // Shared by every user, like /tmp itself (fails harmlessly when another user made it).
+  await chmod(dir, 0o1777).catch(() => undefined);
+  const key = createHash('sha256').update(path.resolve(commonDir)).digest('hex').slice(0, 16);
+  const lock = path.join(dir, `sync-${key}.lock`);
+  const started = Date.now();
+  for (;;) {
+    try {
+      await writeFile(lock, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const [holder, info] = await Promise.all([
+      readFile(lock, 'utf8').catch(() => ''),
+      stat(lock).catch(() => undefined),
+    ]);
+    const stale = !info || Date.now() - info.mtimeMs > 120_000 || !processAlive(Number(holder.trim()));
+    if (stale) {
+      await rm(lock, { force: true });
+      continue;
+    }
+    if (Date.now() - started > 60_000) throw new Error(`another sync of ${commonDir} holds ${lock}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // Killed but not reaped yet (PID 1 of a container may never reap it).
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
 }
 
 /** Removes every ref of a session (its pin, landed marks, fetched gate tips). */

@@ -109,7 +109,9 @@ while [ $i -lt 40 ]; do
   i=$((i + 1))
 done
 for p in $pushed; do
-  line=$(grep "^\${p%%:*} \${p#*:} " ${GATE_REPORT} 2>/dev/null | tail -n 1)
+  # What happened to it (landed, refused) over a later sync's "is in".
+  line=$(grep "^\${p%%:*} \${p#*:} " ${GATE_REPORT} 2>/dev/null | grep -v ' is in ' | tail -n 1)
+  [ -n "$line" ] || line=$(grep "^\${p%%:*} \${p#*:} " ${GATE_REPORT} 2>/dev/null | tail -n 1)
   if [ -n "$line" ]; then
     echo "launch-agent: \${line#* * }"
   else

@@ -176,7 +176,7 @@ describe.each(agents)('launch --agent %s', (agent) => {
       'echo agent > agent.txt && git add agent.txt && git commit -q -m "agent commit" && git push 2>&1',
     );
     // The host's watcher fetches it from the gate; the push says what landed.
-    expect(push).toContain(`${agent}/feat landed in ${fixture.repo}`);
+    expect(push).toMatch(new RegExp(`${agent}/feat (landed|is) in ${fixture.repo}`));
     expect(ownerGit(fixture.repo, 'log', '-1', '--format=%s', `${agent}/feat`)).toBe('agent commit');
     // Everything the landing wrote belongs to the repo's owner (checked before the host's own git,
     // run here as root, touches the index).

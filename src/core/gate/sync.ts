@@ -4,12 +4,14 @@ import type { Engine } from '../../docker/engine.js';
 import {
   busyBranches,
   casUpdateRef,
+  dropSessionRefs,
   fetchFromGate,
   hostGit,
   isAncestor,
   listRefs,
   repoOwner,
   SESSION_REFS,
+  withRepoLock,
 } from '../../git/host-gate.js';
 import { GATE_REPORT } from '../../workspace/gate.js';
 import type { Session } from '../sessions/resolve.js';
@@ -52,6 +54,14 @@ export async function syncSession(
   /** Every session of the engine (any state): who else owns which branches. */
   all: readonly Session[],
 ): Promise<SyncResult> {
+  const repo = session.hostGitDir;
+  if (repo && (await stat(`${repo}/objects`).catch(() => undefined))) {
+    return withRepoLock(repo, () => syncLocked(engine, session, all));
+  }
+  return syncLocked(engine, session, all);
+}
+
+async function syncLocked(engine: Engine, session: Session, all: readonly Session[]): Promise<SyncResult> {
   const repo = session.hostGitDir;
   const result: SyncResult = { name: session.name, repo, branches: [] };
   if (!repo)
@@ -140,6 +150,14 @@ export async function syncSession(
     result.branches.push({ branch, commit, status: 'landed', ...(forced ? { forced: true } : {}) });
   }
   await reportToContainer(engine, session, result).catch(() => undefined);
+  // Removed while this ran (rm, prune): what the fetch wrote must not outlive the session.
+  const gone = await engine.inspectContainer(session.id).then(
+    (details) => details === undefined,
+    () => false,
+  );
+  if (gone) {
+    await dropSessionRefs(repo, session.name).catch(() => undefined);
+  }
   return result;
 }
 

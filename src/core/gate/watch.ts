@@ -191,9 +191,18 @@ function runningWatcher(pidFile: string): { pid: number; stamp: string } | undef
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     process.kill(pid, 0);
-    return { pid, stamp };
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM' ? { pid, stamp } : undefined;
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return zombie(pid) ? undefined : { pid, stamp };
+}
+
+/** A killed process nobody reaped yet (PID 1 of a container may never reap it) answers kill 0. */
+function zombie(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,6 +92,26 @@ describe('busyBranches', () => {
     return busyBranches(gitDir()).then((busy) => {
       expect([...busy].sort()).toEqual(['refs/heads/claude/rebasing', 'refs/heads/claude/wt']);
     });
+  });
+});
+
+describe('withRepoLock', () => {
+  it('runs syncs of one repo one after another, and takes over a dead holder', async () => {
+    const order: string[] = [];
+    const task = (name: string) => async () => {
+      order.push(`${name} in`);
+      await new Promise((r) => setTimeout(r, 100));
+      order.push(`${name} out`);
+    };
+    await Promise.all([withRepoLock(gitDir(), task('a')), withRepoLock(gitDir(), task('b'))]);
+    expect(order.join(',')).toMatch(/^(a in,a out,b in,b out|b in,b out,a in,a out)$/);
+
+    // A lock left by a process that is gone does not hold anyone up.
+    const key = createHash('sha256').update(path.resolve(gitDir())).digest('hex').slice(0, 16);
+    writeFileSync(path.join(os.tmpdir(), 'launch-agent-locks', `sync-${key}.lock`), '999999999\n');
+    const started = Date.now();
+    expect(await withRepoLock(gitDir(), async () => 'ran')).toBe('ran');
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 
