@@ -10,6 +10,7 @@ import {
   dropSessionRefs,
   listRefs,
   pinSession,
+  withRepoLock,
 } from '../../../src/git/host-gate.js';
 
 /** The host side of the way back, on real repos: what a session pins, what git would refuse to move. */
