@@ -101,14 +101,19 @@ export function registerImages(program: Command): void {
     ) => {
       const ctx = new CliContext(flags);
       const { imageStatus } = await import('../../core/images.js');
+      const { projectImages } = await import('../../core/images/project-layer.js');
       const engine = await ctx.engine();
-      const status = await imageStatus(engine, {
-        all: true,
-        baseImage: flags.baseImage,
-        caBundle: flags.caBundle,
-        imagesDir: flags.imagesDir,
-        namespace: flags.imageNamespace,
-      });
+      const [chain, projects] = await Promise.all([
+        imageStatus(engine, {
+          all: true,
+          baseImage: flags.baseImage,
+          caBundle: flags.caBundle,
+          imagesDir: flags.imagesDir,
+          namespace: flags.imageNamespace,
+        }),
+        projectImages(engine, flags.imageNamespace),
+      ]);
+      const status = { ...chain, projects };
       ctx.print(status, () => {
         const headers = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
         const rows = status.images.map((i) => [
@@ -125,7 +130,18 @@ export function registerImages(program: Command): void {
         const base = status.baseImagePresent
           ? status.baseImage
           : `${status.baseImage} (not here: images build pulls it)`;
-        return `${table(headers, rows)}\nbase image: ${base}`;
+        const out = `${table(headers, rows)}\nbase image: ${base}`;
+        if (projects.length === 0) return out;
+        const projectRows = projects.map((p) => [
+          `${p.repo}:${p.tag ?? '-'}`,
+          p.agent ?? '-',
+          p.created.slice(0, 19).replace('T', ' '),
+          formatBytes(p.size),
+          p.state,
+          `${p.sources.join('+') || '-'}  ${p.projects.join(', ') || '-'}`,
+        ]);
+        const projectHeaders = ['PER-PROJECT IMAGE', 'AGENT', 'CREATED', 'SIZE', 'STATE', 'FROM  PROJECTS'];
+        return `${out}\n\n${table(projectHeaders, projectRows)}`;
       });
     },
   );

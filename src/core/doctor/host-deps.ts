@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { execa } from 'execa';
 import { hostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
@@ -42,11 +43,14 @@ async function run(file: string, args: string[]): Promise<RunResult | undefined>
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-/** Every agent's chain, judged against the current inputs (base image, CA bundle, contexts). */
+/**
+ * Every agent's chain, judged against the current inputs (base image, CA bundle, contexts), then
+ * the per-project layer of the repo doctor runs in, if it asks for one.
+ */
 async function imageStates(engine: Engine): Promise<ImageState[]> {
   const { imageStatus } = await import('../images.js');
   const status = await imageStatus(engine, { all: true });
-  return status.images.map((image) => {
+  const chain = status.images.map((image): ImageState => {
     const parentMissing = image.expectedTag === undefined && image.state !== 'current';
     const detail =
       image.name === 'base'
@@ -63,6 +67,20 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
       ...(detail ? { detail } : {}),
     };
   });
+  return [...chain, ...(await projectStates(engine))];
+}
+
+async function projectStates(engine: Engine): Promise<ImageState[]> {
+  const { findRepoRoot, projectLayerStates } = await import('../images/project-status.js');
+  const repoRoot = await findRepoRoot(process.cwd());
+  if (!repoRoot) return [];
+  const states = await projectLayerStates(engine, { repoRoot, host: hostFacts() });
+  return states.map((state) => ({
+    image: `launch-agent/project for ${state.agent}`,
+    present: state.present,
+    upToDate: state.present,
+    detail: `${path.basename(repoRoot)}: ${state.sources.join(' + ')}${state.expected ? '' : `, on launch-agent/${state.agent}, which is not built yet`}`,
+  }));
 }
 
 /** The default route's interface from /proc (no iproute2 needed) and its MTU. */
