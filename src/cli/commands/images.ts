@@ -84,6 +84,57 @@ export function registerImages(program: Command): void {
 
   addCommonOptions(
     images
+      .command('update [agents...]')
+      .description(
+        'ask npm for the newest agent CLIs and rebuild only if one is new (default: every agent; the others keep their versions)',
+      )
+      .option('--base-image <image>', 'the base image of the chain to update')
+      .option('--ca-bundle <file>', 'the CA bundle of the chain to update')
+      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp())
+      .addOption(new Option('--image-namespace <name>', 'repository namespace (tests)').hideHelp()),
+  ).action(
+    async (
+      names: string[],
+      flags: CommonOptions & {
+        baseImage?: string;
+        caBundle?: string;
+        imagesDir?: string;
+        imageNamespace?: string;
+      },
+    ) => {
+      const ctx = new CliContext(flags);
+      const { getAgent } = await import('../../agents/registry.js');
+      const chosen = names.map((name) => getAgent(name).name);
+      const { updateImages } = await import('../../core/images/update.js');
+      const engine = await ctx.engine();
+      using progress = await ctx.progress();
+      const result = await updateImages(engine, {
+        agents: chosen,
+        baseImage: flags.baseImage,
+        caBundle: flags.caBundle,
+        imagesDir: flags.imagesDir,
+        namespace: flags.imageNamespace,
+        onProgress: stepLines(ctx, progress.report),
+        onOutput: ctx.logger.verbose ? (text) => ctx.logger.debug(text.trimEnd()) : undefined,
+      });
+      ctx.print(result, () => {
+        const lines = result.checked.map((c) =>
+          c.updated
+            ? `${c.agent.padEnd(8)} ${c.installed ?? '(not built)'} -> ${c.newest}`
+            : `${c.agent.padEnd(8)} ${c.newest} (the newest)`,
+        );
+        lines.push(
+          result.build
+            ? `built ${result.built} of ${result.build.images.length} images`
+            : 'nothing new, nothing built',
+        );
+        return lines.join('\n');
+      });
+    },
+  );
+
+  addCommonOptions(
+    images
       .command('list')
       .description('name, tag, created, size, agent versions, and whether each image is stale')
       .option('--base-image <image>', 'judge staleness against this base image')
@@ -102,8 +153,9 @@ export function registerImages(program: Command): void {
       const ctx = new CliContext(flags);
       const { imageStatus } = await import('../../core/images.js');
       const { projectImages } = await import('../../core/images/project-layer.js');
+      const { newestVersions } = await import('../../core/images/update.js');
       const engine = await ctx.engine();
-      const [chain, projects] = await Promise.all([
+      const [chain, projects, newest] = await Promise.all([
         imageStatus(engine, {
           all: true,
           baseImage: flags.baseImage,
@@ -112,8 +164,9 @@ export function registerImages(program: Command): void {
           namespace: flags.imageNamespace,
         }),
         projectImages(engine, flags.imageNamespace),
+        newestVersions(),
       ]);
-      const status = { ...chain, projects };
+      const status = { ...chain, projects, newest };
       ctx.print(status, () => {
         const headers = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
         const rows = status.images.map((i) => [
@@ -124,13 +177,27 @@ export function registerImages(program: Command): void {
           i.state,
           Object.entries(i.agentVersions)
             .filter(([name]) => i.name === 'agents' || i.name === name)
-            .map(([name, v]) => `${name} ${v}`)
+            .map(([name, v]) => {
+              const latest = newest.versions[name as keyof typeof newest.versions];
+              return latest && latest !== v ? `${name} ${v} (newest ${latest})` : `${name} ${v}`;
+            })
             .join(', ') || '-',
         ]);
         const base = status.baseImagePresent
           ? status.baseImage
           : `${status.baseImage} (not here: images build pulls it)`;
-        const out = `${table(headers, rows)}\nbase image: ${base}`;
+        const stale = status.images.some((i) =>
+          Object.entries(i.agentVersions).some(([name, v]) => {
+            const latest = newest.versions[name as keyof typeof newest.versions];
+            return latest !== undefined && latest !== v;
+          }),
+        );
+        const notes = [
+          `base image: ${base}`,
+          ...(stale ? ['newer agent CLIs are out: `launch-agent images update` installs them'] : []),
+          ...(newest.error ? [`newest versions unknown: ${newest.error}`] : []),
+        ];
+        const out = `${table(headers, rows)}\n${notes.join('\n')}`;
         if (projects.length === 0) return out;
         const projectRows = projects.map((p) => [
           `${p.repo}:${p.tag ?? '-'}`,

@@ -49,7 +49,8 @@ async function run(file: string, args: string[]): Promise<RunResult | undefined>
  */
 async function imageStates(engine: Engine): Promise<ImageState[]> {
   const { imageStatus } = await import('../images.js');
-  const status = await imageStatus(engine, { all: true });
+  const { newestVersions } = await import('../images/update.js');
+  const [status, newest] = await Promise.all([imageStatus(engine, { all: true }), newestVersions()]);
   const chain = status.images.map((image): ImageState => {
     const parentMissing = image.expectedTag === undefined && image.state !== 'current';
     const detail =
@@ -59,7 +60,9 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
           : `on ${status.baseImage}`
         : parentMissing
           ? 'its parent image is missing or stale'
-          : undefined;
+          : image.name === 'agents'
+            ? cliVersions(image.agentVersions, newest.versions)
+            : undefined;
     return {
       image: image.repo,
       present: image.state !== 'missing',
@@ -68,6 +71,20 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
     };
   });
   return [...chain, ...(await projectStates(engine))];
+}
+
+/** `claude 2.1.0 (newest 2.1.3: launch-agent images update), codex 0.9.1` */
+function cliVersions(
+  installed: Record<string, string>,
+  newest: Record<string, string | undefined>,
+): string | undefined {
+  const parts = Object.entries(installed).map(([name, version]) => {
+    const latest = newest[name];
+    return latest && latest !== version
+      ? `${name} ${version} (newest ${latest}: launch-agent images update)`
+      : `${name} ${version}`;
+  });
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 async function projectStates(engine: Engine): Promise<ImageState[]> {

@@ -60,7 +60,7 @@ export async function buildLayer(
   if (layer.name === 'agents') {
     progress({ step, message: 'resolving agent CLI versions on the npm registry', state: 'start' });
     const resolved = await resolveAgentVersions(
-      options.versions ?? {},
+      { ...options.versions, ...options.pinVersions },
       options.resolveVersions ?? npmViewResolver,
     );
     buildArgs = { ...buildArgs, ...Object.fromEntries(agents.map((a) => [a.versionArg, resolved[a.name]])) };

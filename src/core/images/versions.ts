@@ -10,12 +10,19 @@ export type VersionResolver = (pkg: string, spec: string) => Promise<string>;
  * versions become build arguments and labels: a new release changes the RUN step's cache key,
  * and the labels say what is installed without starting a container.
  */
-export const npmViewResolver: VersionResolver = async (pkg, spec) => {
+export const npmViewResolver: VersionResolver = (pkg, spec) => npmView(pkg, spec, 60_000);
+
+/** The same, giving up sooner (for `images list` and doctor, which must not hang offline). */
+export const quickNpmViewResolver: VersionResolver = (pkg, spec) => npmView(pkg, spec, 10_000);
+
+async function npmView(pkg: string, spec: string, timeout: number): Promise<string> {
   let stdout: string;
   try {
     // Loaded here: only a build needs it, and the up-to-date check must stay fast.
     const { execa } = await import('execa');
-    ({ stdout } = await execa('npm', ['view', `${pkg}@${spec}`, 'version', '--json'], { timeout: 60_000 }));
+    ({ stdout } = await execa('npm', ['view', `${pkg}@${spec}`, 'version', '--json', '--fetch-retries=0'], {
+      timeout,
+    }));
   } catch (error) {
     throw new LaunchError(
       'IMAGE_BUILD_FAILED',
@@ -27,7 +34,7 @@ export const npmViewResolver: VersionResolver = async (pkg, spec) => {
     );
   }
   return pickVersion(stdout, `${pkg}@${spec}`);
-};
+}
 
 /** `npm view --json` prints one string, or an array for a range (newest last). */
 export function pickVersion(json: string, what: string): string {
