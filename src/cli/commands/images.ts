@@ -20,7 +20,7 @@ interface BuildFlags extends CommonOptions {
 export function registerImages(program: Command): void {
   const images = program
     .command('images')
-    .description('build and list the agent images (base -> agents -> <agent>)');
+    .description('build, update and list the agent images (base -> agents -> <agent> -> per-project)');
 
   addCommonOptions(
     images
@@ -34,7 +34,7 @@ export function registerImages(program: Command): void {
       )
       .option(
         '--no-cache',
-        'rebuild every layer without the engine cache (also picks up new `latest` CLI releases)',
+        'rebuild every layer without the engine cache (`images update` picks up new CLI releases)',
       )
       .option('--pull', 'pull the base image even if it is present')
       .option(
