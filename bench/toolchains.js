@@ -81,7 +81,21 @@ try {
   made.add(fromConfig.ref).add(fromConfig.pointer);
   console.log(`per-project layer from [image] apt = ["hello"]: built in ${fmtMs(performance.now() - t)}`);
 
-  // 3. A repo without either: no layer, and what the check costs.
+  // 3. Playwright's server in the config: the layer with Debian's chromium.
+  await writeFile(
+    path.join(tmp, 'config', 'config.toml'),
+    '[mcp_servers.playwright]\ncommand = "npx"\nargs = ["-y", "@playwright/mcp@latest", "--browser", "chromium"]\n',
+  );
+  t = performance.now();
+  const browser = await ensureProjectImage(engine, { ...request, noCache: true });
+  const browserMs = performance.now() - t;
+  made.add(browser.ref).add(browser.pointer);
+  const browserSize = (await engine.inspectImage(browser.ref)).size - parent.size;
+  console.log(
+    `per-project layer for Playwright (apt chromium): built in ${fmtMs(browserMs)}, adds ${(browserSize / 1e6).toFixed(0)} MB`,
+  );
+
+  // 4. A repo without either: no layer, and what the check costs.
   await rm(path.join(tmp, 'config', 'config.toml'));
   t = performance.now();
   const none = await ensureProjectImage(engine, request);
@@ -89,7 +103,7 @@ try {
     `no .launch-agent/Dockerfile, no [image]: ${none === undefined ? 'no layer' : 'A LAYER?!'}, ${fmtMs(performance.now() - t)}`,
   );
 
-  // 4. images update with nothing new on npm (the chain was just built with the newest CLIs).
+  // 5. images update with nothing new on npm (the chain was just built with the newest CLIs).
   const updates = [];
   for (let i = 0; i < 3; i++) {
     t = performance.now();
