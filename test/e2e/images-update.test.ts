@@ -49,7 +49,13 @@ afterAll(async () => {
   await registry.stop();
   rmSync(tmp, { recursive: true, force: true });
   const ids = docker('images', '--filter', `reference=${ns}/*`, '-q').split('\n').filter(Boolean);
-  if (ids.length > 0) execFileSync('docker', ['rmi', '-f', ...new Set(ids)], { stdio: 'ignore' });
+  for (const id of new Set(ids)) {
+    try {
+      execFileSync('docker', ['rmi', '-f', id], { stdio: 'ignore' });
+    } catch {
+      // went with a child removed before it
+    }
+  }
 });
 
 describe('images update', () => {
@@ -64,6 +70,8 @@ describe('images update', () => {
     expect(update.checked.map((c) => [c.agent, c.installed, c.newest, c.updated])).toEqual(
       agents.map((a) => [a.name, '1.0.0', '1.0.0', false]),
     );
+    // The small dist-tag document, not the whole package history.
+    expect(registry.requests).toContain(`${pkg.claude}/latest`);
     console.log(`images update, nothing new: ${Math.round(ms)} ms`);
   }, 120_000);
 
@@ -106,6 +114,14 @@ describe('images update', () => {
   it('updates only the named agent: the others keep their versions', async () => {
     registry.publish(pkg.codex!, '1.2.0');
     const before = docker('image', 'inspect', '--format', '{{.Id}}', `${ns}/agents:latest`);
+    const steps = (ref: string) =>
+      new Map(
+        docker('history', '--no-trunc', '--format', '{{.CreatedBy}}\t{{.ID}}', ref)
+          .split('\n')
+          .map((line) => line.split('\t') as [string, string])
+          .filter(([by]) => by.includes('/cli-versions')),
+      );
+    const stepsBefore = steps(`${ns}/agents:latest`);
     const started = performance.now();
     const result = await cli(['images', 'update', 'claude', '--json', ...common]);
     const seconds = (performance.now() - started) / 1000;
@@ -115,7 +131,13 @@ describe('images update', () => {
     const built = update.build!.images.filter((i) => i.built).map((i) => i.name);
     expect(built).toEqual(['agents', 'claude', 'codex', 'copilot', 'gemini']);
     expect(docker('image', 'inspect', '--format', '{{.Id}}', `${ns}/agents:latest`)).not.toBe(before);
-    expect(installed(`${ns}/claude:latest`)).toBe('claude 1.1.0\ncodex 1.0.0\ncopilot 1.0.0\ngemini 1.0.0');
+    expect(installed(`${ns}/claude:latest`)).toBe('gemini 1.0.0\ncopilot 1.0.0\ncodex 1.0.0\nclaude 1.1.0');
+    // The other CLIs' steps came from the engine's cache: same layers, nothing re-installed.
+    const stepsAfter = steps(`${ns}/agents:latest`);
+    const changed = [...stepsAfter].filter(([by, id]) => stepsBefore.get(by) !== id).map(([by]) => by);
+    expect(changed, JSON.stringify({ before: [...stepsBefore], after: [...stepsAfter] }, null, 1)).toEqual([
+      expect.stringContaining('echo "claude $CLAUDE_CODE_VERSION"'),
+    ]);
     const labels = JSON.parse(
       docker('image', 'inspect', '--format', '{{json .Config.Labels}}', `${ns}/agents:latest`),
     );

@@ -16,11 +16,20 @@ export class FakeNpmRegistry {
 
   async start(): Promise<string> {
     this.#server = createServer((req, res) => {
-      const name = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0] ?? '');
-      this.requests.push(name);
+      const path = decodeURIComponent((req.url ?? '/').slice(1).split('?')[0] ?? '');
+      this.requests.push(path);
+      // `<name>` is the package document (`npm view`), `<name>/latest` the dist-tag's version.
+      const latestOnly = path.endsWith('/latest');
+      const name = latestOnly ? path.slice(0, -'/latest'.length) : path;
       const versions = this.versions.get(name);
       if (!versions) {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Not found"}');
+        return;
+      }
+      if (latestOnly) {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ name, version: versions.at(-1) }));
         return;
       }
       const doc = {

@@ -6,7 +6,7 @@ import { cacheDir, type HostFacts, hostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
 import { messageOf } from '../../errors.js';
 import { type EnsureImagesOptions, type EnsureImagesResult, ensureImages, imageStatus } from '../images.js';
-import { npmViewResolver, quickNpmViewResolver, type VersionResolver } from './versions.js';
+import { registryResolver, type VersionResolver } from './versions.js';
 
 export interface AgentVersionCheck {
   agent: AgentName;
@@ -35,7 +35,7 @@ export async function updateImages(
 ): Promise<UpdateImagesResult> {
   const host = options.host ?? hostFacts();
   const chosen = options.agents?.length ? options.agents : agents.map((a) => a.name);
-  const resolve = options.resolveVersions ?? npmViewResolver;
+  const resolve = options.resolveVersions ?? registryResolver(host.env, 60_000);
   const status = await imageStatus(engine, { ...options, all: true });
   const layer = status.images.find((image) => image.name === 'agents');
   const current = layer?.state === 'current';
@@ -138,7 +138,7 @@ export async function newestVersions(
     const versions = await newestOf(
       agents.map((a) => a.name),
       {},
-      options.resolveVersions ?? quickNpmViewResolver,
+      options.resolveVersions ?? registryResolver(host.env),
     );
     await saveNewest(host, versions);
     return { versions, checkedAt: new Date().toISOString() };
