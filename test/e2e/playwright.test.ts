@@ -134,6 +134,17 @@ describe('Playwright MCP server from the init template', () => {
     expect(stderr.split('\n').filter((l) => l.includes(line))).toHaveLength(1);
   });
 
+  it('mcp list names the missing variable per server, never a value', async () => {
+    const result = await runCli(['mcp', 'list', '--json'], { env: launchEnv(fixture), cwd: fixture.repo });
+    expect(result.code, result.stderr).toBe(0);
+    const list = parseJson<{ servers: Array<{ name: string; missing: string[] }> }>(result);
+    expect(list.servers.find((s) => s.name === 'github')?.missing).toEqual(['GITHUB_TOKEN']);
+    expect(list.servers.find((s) => s.name === 'playwright')?.missing).toEqual([]);
+    expect(result.stderr).toContain('MCP server github needs GITHUB_TOKEN');
+    const human = await runCli(['mcp', 'list'], { env: launchEnv(fixture), cwd: fixture.repo });
+    expect(human.stdout).toMatch(/^github .*\(missing GITHUB_TOKEN\)$/m);
+  });
+
   it('navigates to a data: URL through the server as claude starts it', async () => {
     const config = JSON.parse(dockerExec(launched.name, 'cat "$HOME/.claude.json"')) as {
       mcpServers: Record<string, McpEntry>;
