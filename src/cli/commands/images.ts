@@ -155,7 +155,7 @@ export function registerImages(program: Command): void {
       const { projectImages } = await import('../../core/images/project-layer.js');
       const { newestVersions } = await import('../../core/images/update.js');
       const engine = await ctx.engine();
-      const [chain, projects, newest] = await Promise.all([
+      const [chain, newest] = await Promise.all([
         imageStatus(engine, {
           all: true,
           baseImage: flags.baseImage,
@@ -163,9 +163,10 @@ export function registerImages(program: Command): void {
           imagesDir: flags.imagesDir,
           namespace: flags.imageNamespace,
         }),
-        projectImages(engine, flags.imageNamespace),
         newestVersions(),
       ]);
+      const currentIds = chain.images.filter((i) => i.state === 'current' && i.id).map((i) => i.id as string);
+      const projects = await projectImages(engine, flags.imageNamespace, new Set(currentIds));
       const status = { ...chain, projects, newest };
       ctx.print(status, () => {
         const headers = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];

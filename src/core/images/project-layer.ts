@@ -145,21 +145,30 @@ export interface ProjectImageRow {
   state: 'current' | 'stale' | 'superseded';
 }
 
-/** Every per-project image of the namespace, judged against the agent images `:latest` points at. */
-export async function projectImages(engine: Engine, namespace = IMAGE_NAMESPACE): Promise<ProjectImageRow[]> {
+/**
+ * Every per-project image of the namespace, judged against the agent images that are current:
+ * `current` (ids of the agent images the current inputs call for, from imageStatus) and what
+ * each `<agent>:latest` points at.
+ */
+export async function projectImages(
+  engine: Engine,
+  namespace = IMAGE_NAMESPACE,
+  current: ReadonlySet<string> = new Set(),
+): Promise<ProjectImageRow[]> {
   const repo = `${namespace}/project`;
   const listed = await engine.listImages({ ...managedLabels('image'), [Labels.image]: 'project' });
   const ours = listed.filter((image) => image.tags.some((ref) => ref.startsWith(`${repo}:`)));
-  const agentIds = new Map<string, string | undefined>();
+  const agentIds = new Set(current);
   for (const agent of new Set(ours.map((image) => image.labels[Labels.agent] ?? ''))) {
-    agentIds.set(agent, (await engine.inspectImage(`${namespace}/${agent}:latest`))?.id);
+    const latest = await engine.inspectImage(`${namespace}/${agent}:latest`);
+    if (latest) agentIds.add(latest.id);
   }
   return ours
-    .map((image) => projectRow(image, repo, agentIds.get(image.labels[Labels.agent] ?? '')))
+    .map((image) => projectRow(image, repo, agentIds))
     .sort((a, b) => (a.created < b.created ? 1 : -1));
 }
 
-function projectRow(image: ImageDetails, repo: string, agentId: string | undefined): ProjectImageRow {
+function projectRow(image: ImageDetails, repo: string, agentIds: ReadonlySet<string>): ProjectImageRow {
   const tags = image.tags
     .filter((ref) => ref.startsWith(`${repo}:`))
     .map((ref) => ref.slice(repo.length + 1));
@@ -178,7 +187,7 @@ function projectRow(image: ImageDetails, repo: string, agentId: string | undefin
     state:
       projects.length === 0
         ? 'superseded'
-        : agentId !== undefined && image.labels[Labels.parent] === agentId
+        : agentIds.has(image.labels[Labels.parent] ?? '')
           ? 'current'
           : 'stale',
   };

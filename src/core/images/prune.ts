@@ -33,7 +33,7 @@ export async function pruneImages(
   const namespace = options.namespace ?? IMAGE_NAMESPACE;
   const repos = new Set(layerChain({ all: true, namespace }).map((layer) => layer.repo));
   const status = await imageStatus(engine, { ...options, all: true });
-  const keep = new Set(status.images.filter((i) => i.state === 'current' && i.id).map((i) => i.id));
+  const keep = new Set(status.images.flatMap((i) => (i.state === 'current' && i.id ? [i.id] : [])));
   const latest = await Promise.all([...repos].map((repo) => engine.inspectImage(`${repo}:latest`)));
   for (const image of latest) if (image) keep.add(image.id);
 
@@ -55,7 +55,7 @@ export async function pruneImages(
     .sort((a, b) => order(a.layer) - order(b.layer) || a.ref.localeCompare(b.ref));
   // Per-project images go first (they sit on the agent images): those no project points at, or
   // whose agent image has moved on.
-  const projects = (await projectImages(engine, namespace))
+  const projects = (await projectImages(engine, namespace, keep))
     .filter((row) => row.state !== 'current')
     .flatMap((row) =>
       [...(row.tag ? [row.tag] : []), ...row.projects].map((tag) => ({
