@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { AgentName } from '../../agents/types.js';
-import type { ProgressFn } from '../../cli/progress.js';
 import { cacheDir, type HostFacts } from '../../config/paths.js';
 import type { Engine, ImageDetails } from '../../docker/engine.js';
 import { LABEL_PREFIX, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
 import { type LoadedMcpConfig, loadMcpConfig } from '../../mcp/load.js';
+import type { ProgressFn } from '../progress.js';
 import { buildLayer } from './build.js';
 import { contentHash } from './context.js';
 import { IMAGE_NAMESPACE, type LayerSpec } from './layers.js';
