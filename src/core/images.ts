@@ -44,6 +44,10 @@ export interface EnsureImagesOptions extends ImageOptions {
   resolveVersions?: VersionResolver | undefined;
   /** Replaces the per-user build lock file (tests); returns its release. */
   buildLock?: (() => Promise<() => Promise<void>>) | undefined;
+  /** Build these layers again even though an image with their tag exists (`images update`). */
+  rebuild?: LayerName[] | undefined;
+  /** Exact CLI versions the agents layer installs if it is built; unlike `versions`, not hashed. */
+  pinVersions?: Partial<Record<AgentName, string>> | undefined;
 }
 
 export interface EnsuredImage {
@@ -95,7 +99,8 @@ export async function ensureImages(
       if (!parent) throw new LaunchError('INTERNAL', `${layer.repo} comes before its parent ${layer.parent}`);
       const hash = contentHash(context.files, context.args, parent.id);
       const ref = `${layer.repo}:${hash}`;
-      let existing = options.noCache ? undefined : await engine.inspectImage(ref);
+      const fresh = options.noCache || options.rebuild?.includes(layer.name);
+      let existing = fresh ? undefined : await engine.inspectImage(ref);
       if (!existing && !release) {
         // Take the build lock only when there is something to build; then look again, since
         // the process that held it may have just built this very layer.
@@ -108,7 +113,7 @@ export async function ensureImages(
         release = options.buildLock
           ? await options.buildLock()
           : await acquireBuildLock(path.join(cacheDir(host), 'image-build.lock'), { onWait });
-        if (!options.noCache) existing = await engine.inspectImage(ref);
+        if (!fresh) existing = await engine.inspectImage(ref);
       }
       const image =
         existing ?? (await buildLayer(engine, context, { parent, hash, ref }, settings.baseImage, options));

@@ -8,6 +8,7 @@ import { CreatedObjects } from './launch/created.js';
 import { gatherFacts } from './launch/facts.js';
 import { fillAndStart } from './launch/fill.js';
 import { ensureAgentImage } from './launch/image.js';
+import { projectImageFor } from './launch/project-image.js';
 import type { LaunchOptions } from './plan.js';
 
 export type { LaunchDeps } from './launch/context.js';
@@ -59,11 +60,15 @@ async function launchSteps(options: LaunchOptions, steps: LaunchSteps): Promise<
   const { deps } = steps;
   const facts = await gatherFacts(options, steps);
   const { plan, agent, repo } = facts;
-  const image = await (deps.ensureAgentImage ?? ((a, o, p) => ensureAgentImage(deps.engine, a, o, p)))(
+  const agentImage = await (deps.ensureAgentImage ?? ((a, o, p) => ensureAgentImage(deps.engine, a, o, p)))(
     agent,
     options,
     deps.onProgress,
   );
+  // `--image` is taken as it is; otherwise a repo's .launch-agent/Dockerfile or [image] adds a layer.
+  const image = options.image
+    ? agentImage
+    : ((await projectImageFor(agent.name, agentImage, repo.root, deps)) ?? agentImage);
   steps.checkAbort();
 
   await using created = new CreatedObjects(deps.engine);

@@ -1,9 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { agents as allAgents } from '../agents/registry.js';
 import type { AgentDescriptor, AgentName } from '../agents/types.js';
-import type { HostFacts } from '../config/paths.js';
+import { defaultSecretsFile, type HostFacts } from '../config/paths.js';
 import { agentLimits, homeConfigFiles, loadMcpConfig, serverApplies, viewFor } from '../mcp/index.js';
+import { availableNames } from '../mcp/launch.js';
+import { missingSecrets, missingSecretWarning } from '../mcp/missing-secrets.js';
 
 export interface McpSourceOptions {
   host: HostFacts;
@@ -56,31 +58,44 @@ export async function convertMcp(
 
 export interface McpListResult {
   sources: string[];
+  /** The secrets file judged for missing variables, if there is one. */
+  secretsFile?: string;
   servers: Array<{
     name: string;
     transport: string;
     target: string;
     agents: AgentName[];
     source: string;
+    /** Variables it references that neither the secrets file nor a default gives (names only). */
+    missing: string[];
   }>;
   warnings: string[];
 }
 
-/** The merged servers and which agents get each (a disabled server gets none). */
-export async function listMcp(options: McpSourceOptions): Promise<McpListResult> {
+/** The merged servers, which agents get each (a disabled server gets none), and what secrets they lack. */
+export async function listMcp(
+  options: McpSourceOptions & { secretsFile?: string | undefined },
+): Promise<McpListResult> {
   const config = await loadMcpConfig(loadOptions(options));
+  const secretsFile = options.secretsFile ?? (await existing(defaultSecretsFile(options.host)));
+  const available = await availableNames({ secretsFile });
+  const warnings = [...config.warnings, ...agentLimits(allAgents, config.servers)];
   const servers = config.servers.map((server) => {
     const agents = allAgents.filter((a) => serverApplies(a.name, server)).map((a) => a.name);
     // Transport and target as the first receiving agent sees them (overrides can differ per agent).
     const view = viewFor(server, agents[0]);
     const target = view.url ?? [view.command ?? '', ...view.args].join(' ');
-    return { name: server.name, transport: view.transport, target, agents, source: server.source };
+    const lacking = agents.flatMap((agent) => missingSecrets(agent, [server], available));
+    const missing = [...new Set(lacking.flatMap((m) => m.variables))];
+    if (missing.length > 0)
+      warnings.push(missingSecretWarning({ server: server.name, variables: missing }, secretsFile));
+    return { name: server.name, transport: view.transport, target, agents, source: server.source, missing };
   });
-  return {
-    sources: config.files,
-    servers,
-    warnings: [...config.warnings, ...agentLimits(allAgents, config.servers)],
-  };
+  return { sources: config.files, ...(secretsFile ? { secretsFile } : {}), servers, warnings };
+}
+
+async function existing(file: string): Promise<string | undefined> {
+  return (await stat(file).catch(() => undefined)) ? file : undefined;
 }
 
 function loadOptions(options: McpSourceOptions) {

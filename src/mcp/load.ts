@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
+import { type ImageTable, isEmptyImageTable, mergeImageTables } from '../config/image-table.js';
 import { type HostFacts, userConfigFile } from '../config/paths.js';
 import { LaunchError } from '../errors.js';
 import { type ConfigProblem, formatProblem, type McpServer } from './model.js';
@@ -13,6 +14,8 @@ export interface LoadedMcpConfig {
   warnings: string[];
   /** The files that were read (missing ones are skipped). */
   files: string[];
+  /** `[image]` of every file, merged (src/config/image-table.ts); undefined when none has one. */
+  image?: ImageTable;
 }
 
 /** Parses and validates one config text; pure. A syntax error is one problem with line:col. */
@@ -74,17 +77,25 @@ export async function loadMcpConfig(options: LoadOptions): Promise<LoadedMcpConf
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
   const files: string[] = [];
+  const images: ImageTable[] = [];
   for (const file of candidates) {
     const text = await readIfPresent(file, explicit);
     if (text === undefined) continue;
     files.push(file);
     const result = parseConfigText(text, file);
     layers.push(result.servers);
+    if (result.image) images.push(result.image);
     errors.push(...result.errors);
     warnings.push(...result.warnings);
   }
   assertValid(errors);
-  return { servers: mergeLayers(layers), warnings: warnings.map(formatProblem), files };
+  const image = mergeImageTables(images);
+  return {
+    servers: mergeLayers(layers),
+    warnings: warnings.map(formatProblem),
+    files,
+    ...(isEmptyImageTable(image) ? {} : { image }),
+  };
 }
 
 async function readIfPresent(file: string, required: boolean): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 import type { AgentName } from '../agents/types.js';
+import { type ImageTable, readImageTable } from '../config/image-table.js';
 import { isEnvName, parseTemplate } from './env-ref.js';
 import { locate } from './locate.js';
 import type { ConfigProblem, McpServer, McpServerFields } from './model.js';
@@ -6,7 +7,14 @@ import type { ConfigProblem, McpServer, McpServerFields } from './model.js';
 export const agentNameList: readonly AgentName[] = ['claude', 'codex', 'copilot', 'gemini'];
 
 /** Top-level keys of `config.toml`; the ones besides `mcp_servers` belong to other features. */
-export const knownTopLevelKeys = ['mcp_servers', 'base_image', 'ca_bundle', 'default_agent', 'defaults'];
+export const knownTopLevelKeys = [
+  'mcp_servers',
+  'image',
+  'base_image',
+  'ca_bundle',
+  'default_agent',
+  'defaults',
+];
 
 const fieldKeys = [
   'command',
@@ -25,6 +33,8 @@ export interface ValidationResult {
   servers: McpServer[];
   errors: ConfigProblem[];
   warnings: ConfigProblem[];
+  /** `[image]`, when the file has one (src/config/image-table.ts). */
+  image?: ImageTable;
 }
 
 type Table = Record<string, unknown>;
@@ -43,11 +53,13 @@ export function validateConfig(doc: Table, file: string, text: string): Validati
       problem(warnings, [key], `unknown key (ignored); known keys: ${knownTopLevelKeys.join(', ')}`);
   }
   const servers: McpServer[] = [];
+  const image = readImageTable(doc.image, error, (path, message) => problem(warnings, path, message));
+  const result: ValidationResult = { servers, errors, warnings, ...(image ? { image } : {}) };
   const root = doc.mcp_servers;
-  if (root === undefined) return { servers, errors, warnings };
+  if (root === undefined) return result;
   if (!isTable(root)) {
     error(['mcp_servers'], `expected a table of servers, got ${describe(root)}`);
-    return { servers, errors, warnings };
+    return result;
   }
 
   for (const [name, raw] of Object.entries(root)) {
@@ -93,7 +105,7 @@ export function validateConfig(doc: Table, file: string, text: string): Validati
     checkShape(server, path, error);
     servers.push(server);
   }
-  return { servers, errors, warnings };
+  return result;
 }
 
 /** Local xor remote, for the server and for each agent's overridden view of it. */

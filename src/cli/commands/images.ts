@@ -20,7 +20,7 @@ interface BuildFlags extends CommonOptions {
 export function registerImages(program: Command): void {
   const images = program
     .command('images')
-    .description('build and list the agent images (base -> agents -> <agent>)');
+    .description('build, update and list the agent images (base -> agents -> <agent> -> per-project)');
 
   addCommonOptions(
     images
@@ -34,7 +34,7 @@ export function registerImages(program: Command): void {
       )
       .option(
         '--no-cache',
-        'rebuild every layer without the engine cache (also picks up new `latest` CLI releases)',
+        'rebuild every layer without the engine cache (`images update` picks up new CLI releases)',
       )
       .option('--pull', 'pull the base image even if it is present')
       .option(
@@ -84,6 +84,57 @@ export function registerImages(program: Command): void {
 
   addCommonOptions(
     images
+      .command('update [agents...]')
+      .description(
+        'ask npm for the newest agent CLIs and rebuild only if one is new (default: every agent; the others keep their versions)',
+      )
+      .option('--base-image <image>', 'the base image of the chain to update')
+      .option('--ca-bundle <file>', 'the CA bundle of the chain to update')
+      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp())
+      .addOption(new Option('--image-namespace <name>', 'repository namespace (tests)').hideHelp()),
+  ).action(
+    async (
+      names: string[],
+      flags: CommonOptions & {
+        baseImage?: string;
+        caBundle?: string;
+        imagesDir?: string;
+        imageNamespace?: string;
+      },
+    ) => {
+      const ctx = new CliContext(flags);
+      const { getAgent } = await import('../../agents/registry.js');
+      const chosen = names.map((name) => getAgent(name).name);
+      const { updateImages } = await import('../../core/images/update.js');
+      const engine = await ctx.engine();
+      using progress = await ctx.progress();
+      const result = await updateImages(engine, {
+        agents: chosen,
+        baseImage: flags.baseImage,
+        caBundle: flags.caBundle,
+        imagesDir: flags.imagesDir,
+        namespace: flags.imageNamespace,
+        onProgress: stepLines(ctx, progress.report),
+        onOutput: ctx.logger.verbose ? (text) => ctx.logger.debug(text.trimEnd()) : undefined,
+      });
+      ctx.print(result, () => {
+        const lines = result.checked.map((c) =>
+          c.updated
+            ? `${c.agent.padEnd(8)} ${c.installed ?? '(not built)'} -> ${c.newest}`
+            : `${c.agent.padEnd(8)} ${c.newest} (the newest)`,
+        );
+        lines.push(
+          result.build
+            ? `built ${result.built} of ${result.build.images.length} images`
+            : 'nothing new, nothing built',
+        );
+        return lines.join('\n');
+      });
+    },
+  );
+
+  addCommonOptions(
+    images
       .command('list')
       .description('name, tag, created, size, agent versions, and whether each image is stale')
       .option('--base-image <image>', 'judge staleness against this base image')
@@ -101,14 +152,22 @@ export function registerImages(program: Command): void {
     ) => {
       const ctx = new CliContext(flags);
       const { imageStatus } = await import('../../core/images.js');
+      const { projectImages } = await import('../../core/images/project-layer.js');
+      const { newestVersions } = await import('../../core/images/update.js');
       const engine = await ctx.engine();
-      const status = await imageStatus(engine, {
-        all: true,
-        baseImage: flags.baseImage,
-        caBundle: flags.caBundle,
-        imagesDir: flags.imagesDir,
-        namespace: flags.imageNamespace,
-      });
+      const [chain, newest] = await Promise.all([
+        imageStatus(engine, {
+          all: true,
+          baseImage: flags.baseImage,
+          caBundle: flags.caBundle,
+          imagesDir: flags.imagesDir,
+          namespace: flags.imageNamespace,
+        }),
+        newestVersions(),
+      ]);
+      const currentIds = chain.images.filter((i) => i.state === 'current' && i.id).map((i) => i.id as string);
+      const projects = await projectImages(engine, flags.imageNamespace, new Set(currentIds));
+      const status = { ...chain, projects, newest };
       ctx.print(status, () => {
         const headers = ['IMAGE', 'TAG', 'CREATED', 'SIZE', 'STATE', 'AGENTS'];
         const rows = status.images.map((i) => [
@@ -119,13 +178,38 @@ export function registerImages(program: Command): void {
           i.state,
           Object.entries(i.agentVersions)
             .filter(([name]) => i.name === 'agents' || i.name === name)
-            .map(([name, v]) => `${name} ${v}`)
+            .map(([name, v]) => {
+              const latest = newest.versions[name as keyof typeof newest.versions];
+              return latest && latest !== v ? `${name} ${v} (newest ${latest})` : `${name} ${v}`;
+            })
             .join(', ') || '-',
         ]);
         const base = status.baseImagePresent
           ? status.baseImage
           : `${status.baseImage} (not here: images build pulls it)`;
-        return `${table(headers, rows)}\nbase image: ${base}`;
+        const stale = status.images.some((i) =>
+          Object.entries(i.agentVersions).some(([name, v]) => {
+            const latest = newest.versions[name as keyof typeof newest.versions];
+            return latest !== undefined && latest !== v;
+          }),
+        );
+        const notes = [
+          `base image: ${base}`,
+          ...(stale ? ['newer agent CLIs are out: `launch-agent images update` installs them'] : []),
+          ...(newest.error ? [`newest versions unknown: ${newest.error}`] : []),
+        ];
+        const out = `${table(headers, rows)}\n${notes.join('\n')}`;
+        if (projects.length === 0) return out;
+        const projectRows = projects.map((p) => [
+          `${p.repo}:${p.tag ?? '-'}`,
+          p.agent ?? '-',
+          p.created.slice(0, 19).replace('T', ' '),
+          formatBytes(p.size),
+          p.state,
+          `${p.sources.join('+') || '-'}  ${p.projects.join(', ') || '-'}`,
+        ]);
+        const projectHeaders = ['PER-PROJECT IMAGE', 'AGENT', 'CREATED', 'SIZE', 'STATE', 'FROM  PROJECTS'];
+        return `${out}\n\n${table(projectHeaders, projectRows)}`;
       });
     },
   );

@@ -53,13 +53,17 @@ export function registerMcp(program: Command): void {
     mcp
       .command('list')
       .description(
-        'show the merged servers (user config, then the repo config.toml) and which agents get each',
+        'show the merged servers (user config, then the repo config.toml), which agents get each, and the secrets they lack',
+      )
+      .option(
+        '--secrets <file>',
+        'judge missing variables against this secrets file (default: the user secrets file)',
       ),
-  ).action(async (flags: CommonOptions) => {
+  ).action(async (flags: CommonOptions & { secrets?: string }) => {
     const ctx = new CliContext(flags);
     const { hostFacts } = await import('../../config/paths.js');
     const { listMcp } = await import('../../core/mcp.js');
-    const result = await listMcp({ host: hostFacts(), repoDir: process.cwd() });
+    const result = await listMcp({ host: hostFacts(), repoDir: process.cwd(), secretsFile: flags.secrets });
     for (const warning of result.warnings) ctx.logger.warn(warning);
     ctx.print(result, () => {
       if (result.servers.length === 0)
@@ -68,7 +72,7 @@ export function registerMcp(program: Command): void {
         s.name,
         s.transport,
         s.agents.join(',') || '(disabled)',
-        s.target,
+        s.missing.length > 0 ? `${s.target}  (missing ${s.missing.join(', ')})` : s.target,
       ]);
       const widths = [0, 1, 2].map((i) =>
         Math.max(

@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { execa } from 'execa';
 import { hostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
@@ -42,11 +43,15 @@ async function run(file: string, args: string[]): Promise<RunResult | undefined>
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-/** Every agent's chain, judged against the current inputs (base image, CA bundle, contexts). */
+/**
+ * Every agent's chain, judged against the current inputs (base image, CA bundle, contexts), then
+ * the per-project layer of the repo doctor runs in, if it asks for one.
+ */
 async function imageStates(engine: Engine): Promise<ImageState[]> {
   const { imageStatus } = await import('../images.js');
-  const status = await imageStatus(engine, { all: true });
-  return status.images.map((image) => {
+  const { newestVersions } = await import('../images/update.js');
+  const [status, newest] = await Promise.all([imageStatus(engine, { all: true }), newestVersions()]);
+  const chain = status.images.map((image): ImageState => {
     const parentMissing = image.expectedTag === undefined && image.state !== 'current';
     const detail =
       image.name === 'base'
@@ -55,7 +60,9 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
           : `on ${status.baseImage}`
         : parentMissing
           ? 'its parent image is missing or stale'
-          : undefined;
+          : image.name === 'agents'
+            ? cliVersions(image.agentVersions, newest.versions)
+            : undefined;
     return {
       image: image.repo,
       present: image.state !== 'missing',
@@ -63,6 +70,34 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
       ...(detail ? { detail } : {}),
     };
   });
+  return [...chain, ...(await projectStates(engine))];
+}
+
+/** `claude 2.1.0 (newest 2.1.3: launch-agent images update), codex 0.9.1` */
+function cliVersions(
+  installed: Record<string, string>,
+  newest: Record<string, string | undefined>,
+): string | undefined {
+  const parts = Object.entries(installed).map(([name, version]) => {
+    const latest = newest[name];
+    return latest && latest !== version
+      ? `${name} ${version} (newest ${latest}: launch-agent images update)`
+      : `${name} ${version}`;
+  });
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
+async function projectStates(engine: Engine): Promise<ImageState[]> {
+  const { findRepoRoot, projectLayerStates } = await import('../images/project-status.js');
+  const repoRoot = await findRepoRoot(process.cwd());
+  if (!repoRoot) return [];
+  const states = await projectLayerStates(engine, { repoRoot, host: hostFacts() });
+  return states.map((state) => ({
+    image: `launch-agent/project for ${state.agent}`,
+    present: state.present,
+    upToDate: state.present,
+    detail: `${path.basename(repoRoot)}: ${state.sources.join(' + ')}${state.expected ? '' : `, on launch-agent/${state.agent}, which is not built yet`}`,
+  }));
 }
 
 /** The default route's interface from /proc (no iproute2 needed) and its MTU. */

@@ -43,7 +43,12 @@ export async function ensureBaseImage(
 export async function buildLayer(
   engine: Engine,
   { layer, files, args }: LayerContext,
-  target: { parent: { id: string; ref: string }; hash: string; ref: string },
+  target: {
+    parent: { id: string; ref: string };
+    hash: string;
+    ref: string;
+    labels?: Record<string, string>;
+  },
   baseImage: string,
   options: EnsureImagesOptions,
 ): Promise<ImageDetails> {
@@ -55,7 +60,7 @@ export async function buildLayer(
   if (layer.name === 'agents') {
     progress({ step, message: 'resolving agent CLI versions on the npm registry', state: 'start' });
     const resolved = await resolveAgentVersions(
-      options.versions ?? {},
+      { ...options.versions, ...options.pinVersions },
       options.resolveVersions ?? npmViewResolver,
     );
     buildArgs = { ...buildArgs, ...Object.fromEntries(agents.map((a) => [a.versionArg, resolved[a.name]])) };
@@ -69,6 +74,7 @@ export async function buildLayer(
     [Labels.baseImage]: baseImage,
     ...(layer.agent ? { [Labels.agent]: layer.agent } : {}),
     ...versions,
+    ...target.labels,
   };
   progress({ step, message: `building ${layer.repo}`, state: layer.name === 'agents' ? 'update' : 'start' });
   const onEvent = (event: BuildEvent) => {

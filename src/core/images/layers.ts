@@ -1,9 +1,10 @@
 import { agents, getAgent } from '../../agents/registry.js';
 import type { AgentName } from '../../agents/types.js';
 
-export type LayerName = 'base' | 'agents' | AgentName;
+/** `project`: the per-project layer on top of an agent image (src/core/images/project-layer.ts). */
+export type LayerName = 'base' | 'agents' | AgentName | 'project';
 
-/** One image in the chain base -> agents -> <agent>; its context is `images/<name>/`. */
+/** One image in the chain base -> agents -> <agent> (context `images/<name>/`), or a project's layer. */
 export interface LayerSpec {
   name: LayerName;
   /** Image repository, e.g. `launch-agent/claude`. */

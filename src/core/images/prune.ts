@@ -3,6 +3,7 @@ import { Labels, managedLabels } from '../../docker/labels.js';
 import { messageOf } from '../../errors.js';
 import { type ImageOptions, imageStatus } from '../images.js';
 import { IMAGE_NAMESPACE, layerChain } from './layers.js';
+import { projectImages } from './project-layer.js';
 
 export interface PrunableImage {
   ref: string;
@@ -32,7 +33,7 @@ export async function pruneImages(
   const namespace = options.namespace ?? IMAGE_NAMESPACE;
   const repos = new Set(layerChain({ all: true, namespace }).map((layer) => layer.repo));
   const status = await imageStatus(engine, { ...options, all: true });
-  const keep = new Set(status.images.filter((i) => i.state === 'current' && i.id).map((i) => i.id));
+  const keep = new Set(status.images.flatMap((i) => (i.state === 'current' && i.id ? [i.id] : [])));
   const latest = await Promise.all([...repos].map((repo) => engine.inspectImage(`${repo}:latest`)));
   for (const image of latest) if (image) keep.add(image.id);
 
@@ -52,6 +53,20 @@ export async function pruneImages(
         })),
     )
     .sort((a, b) => order(a.layer) - order(b.layer) || a.ref.localeCompare(b.ref));
+  // Per-project images go first (they sit on the agent images): those no project points at, or
+  // whose agent image has moved on.
+  const projects = (await projectImages(engine, namespace, keep))
+    .filter((row) => row.state !== 'current')
+    .flatMap((row) =>
+      [...(row.tag ? [row.tag] : []), ...row.projects].map((tag) => ({
+        ref: `${row.repo}:${tag}`,
+        id: row.id,
+        layer: 'project',
+        created: row.created,
+        size: row.size,
+      })),
+    );
+  removable.unshift(...projects);
   if (!options.yes) return { removable, removed: false, kept: [] };
 
   const kept: PruneImagesResult['kept'] = [];

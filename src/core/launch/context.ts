@@ -2,6 +2,7 @@ import type { AgentDescriptor } from '../../agents/types.js';
 import type { HostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
+import type { TransformContext as HomeTransformContext } from '../../mcp/launch.js';
 import type { HomeFileTransform } from '../home.js';
 import type { LaunchOptions } from '../plan.js';
 import type { ProgressFn } from '../progress.js';
@@ -17,7 +18,11 @@ export interface LaunchDeps {
     onProgress?: ProgressFn,
   ) => Promise<string>;
   /** Renders MCP servers and other per-file additions into the home, if any. */
-  homeTransform?: (agent: AgentDescriptor, repoRoot: string) => Promise<HomeFileTransform | undefined>;
+  homeTransform?: (
+    agent: AgentDescriptor,
+    repoRoot: string,
+    context: HomeTransformContext,
+  ) => Promise<HomeFileTransform | undefined>;
   /** Extra labels, e.g. VS Code's devcontainer.metadata. */
   extraLabels?: Record<string, string>;
   onProgress?: ProgressFn;

@@ -73,7 +73,11 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
   if (deps.host.platform === 'linux') {
     for (const problem of await unreadableByAgent(plan)) steps.warn(problem);
   }
-  const transform = await deps.homeTransform?.(agent, repo.root);
+  const transform = await deps.homeTransform?.(agent, repo.root, {
+    secretsFile,
+    env: options.env,
+    warn: (message) => steps.warn(message),
+  });
   await claimName(deps.engine, plan, options.replace ?? false);
   steps.checkAbort();
   return { agent, repo, source, plan, copy, transform, entries };

@@ -26,6 +26,18 @@ describe('images/ matches the agent registry', () => {
         expect(agentsDockerfile).toContain(`"${agent.npmPackage}@\${${agent.versionArg}}"`);
       });
 
+      it('has a build stage of its own, so its update re-installs nothing else', () => {
+        const stage = agentsDockerfile
+          .split(/^FROM /m)
+          .find((s) => s.startsWith(`\${BASE} AS ${agent.name}\n`));
+        expect(stage).toBeDefined();
+        expect(stage?.match(/^ARG /gm)).toHaveLength(1);
+        expect(stage).toContain(`ARG ${agent.versionArg}=latest`);
+        expect(agentsDockerfile).toContain(
+          `COPY --from=${agent.name} /opt/agents/${agent.name} /opt/agents/${agent.name}`,
+        );
+      });
+
       it('has a tiny per-agent Dockerfile that checks the login, then runs the interactive command', () => {
         const dockerfile = read(agent.name, 'Dockerfile');
         expect(dockerfile).toContain('FROM ${AGENTS}');
