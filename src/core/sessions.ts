@@ -57,8 +57,11 @@ export async function listSessions(
   deps: SessionDeps,
   options: { all?: boolean; repo?: string; timeoutMs?: number } = {},
 ): Promise<SessionListItem[]> {
-  const containers = await listOurs(deps.engine, options);
-  const keepers = new Set(containers.filter((c) => hasKeeper(c.labels)).map((c) => c.id));
+  const [containers, attachable] = await Promise.all([
+    listOurs(deps.engine, options),
+    keeperAnswersOverAttach(deps.engine),
+  ]);
+  const keepers = new Set(containers.filter((c) => attachable && hasKeeper(c.labels)).map((c) => c.id));
   const now = (deps.now?.() ?? new Date()).getTime();
   const timeoutMs = options.timeoutMs ?? LIST_CHECK_TIMEOUT_MS;
   return Promise.all(
@@ -78,6 +81,16 @@ export async function listSessions(
       };
     }),
   );
+}
+
+/**
+ * Podman (4.3, checked) hands the attach request's HTTP body to the container's stdin and, when
+ * the client leaves, closes that stdin for good (conmon runs without --leave-stdin-open), so the
+ * keeper would hear one garbled request and then nothing: its containers are asked through exec.
+ */
+async function keeperAnswersOverAttach(engine: Engine): Promise<boolean> {
+  const product = await engine.product?.().catch(() => undefined);
+  return product !== 'Podman';
 }
 
 export function requireRunning(session: Session): void {

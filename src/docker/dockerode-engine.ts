@@ -99,6 +99,7 @@ export class DockerodeEngine implements Engine {
   readonly #docker: Docker;
   /** The last ssh host key verdict, so a refused key is reported as such, not as a vague error. */
   #hostKey: HostKeyVerdict | undefined;
+  #product: Promise<EngineInfo['name']> | undefined;
 
   constructor(endpoint: EngineEndpoint, docker?: Docker) {
     this.endpoint = endpoint;
@@ -157,6 +158,8 @@ export class DockerodeEngine implements Engine {
           Driver?: string;
           OperatingSystem?: string;
           Name?: string;
+          /** Podman's own field; Docker says `name=rootless` among its security options. */
+          Rootless?: boolean;
         }>;
       };
       const [version, info] = await Promise.all([docker.version(opts), docker.info(opts)]).catch(
@@ -174,8 +177,7 @@ export class DockerodeEngine implements Engine {
           );
         },
       );
-      const components = (version as { Components?: Array<{ Name?: string }> }).Components ?? [];
-      const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
+      const podman = isPodman(version);
       const securityOptions: string[] = info.SecurityOptions ?? [];
       return {
         endpoint: this.endpoint.url,
@@ -185,10 +187,18 @@ export class DockerodeEngine implements Engine {
         storageDriver: info.Driver ?? '',
         os: info.OperatingSystem ?? version.Os,
         arch: version.Arch,
-        rootless: securityOptions.some((o) => o.includes('rootless')),
+        rootless: info.Rootless === true || securityOptions.some((o) => o.includes('rootless')),
         hostname: info.Name ?? '',
       };
     });
+  }
+
+  async product(): Promise<EngineInfo['name']> {
+    this.#product ??= this.#call('engine version', async () => {
+      const version = await this.#docker.version();
+      return isPodman(version) ? 'Podman' : 'Docker';
+    });
+    return this.#product;
   }
 
   async inspectImage(ref: string): Promise<ImageDetails | undefined> {
@@ -356,6 +366,7 @@ export class DockerodeEngine implements Engine {
           ...(spec.logConfig
             ? { LogConfig: { Type: spec.logConfig.type, Config: spec.logConfig.config } }
             : {}),
+          ...(spec.usernsMode ? { UsernsMode: spec.usernsMode } : {}),
         },
       });
       return container.id;
@@ -421,6 +432,7 @@ export class DockerodeEngine implements Engine {
       capAdd: host.CapAdd ?? [],
       network: host.NetworkMode ?? '',
       restartCount: c.RestartCount,
+      usernsMode: host.UsernsMode ?? '',
     };
   }
 
@@ -706,6 +718,12 @@ export class DockerodeEngine implements Engine {
       };
     });
   }
+}
+
+/** Podman's Docker-compatible API names itself among the version's components. */
+function isPodman(version: Docker.DockerVersion): boolean {
+  const components = (version as { Components?: Array<{ Name?: string }> }).Components ?? [];
+  return components.some((c) => /podman/i.test(c.Name ?? ''));
 }
 
 function collector(chunks: Buffer[]): Writable {

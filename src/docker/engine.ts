@@ -55,6 +55,11 @@ export interface Engine {
   logs(id: string, options: LogsOptions): Promise<void>;
   stats(id: string): Promise<ContainerStats>;
   /**
+   * Docker or Podman, from the engine's version report (one light request, asked once). Absent
+   * (test doubles): Docker.
+   */
+  product?(): Promise<EngineInfo['name']>;
+  /**
    * Attaches to the main process's stdin/stdout (no new process in the container), writes
    * `input`, and resolves with what it printed once `until(stdout)` holds; then detaches.
    * Rejects when `signal` aborts, and when the stream ends before `until` holds.
@@ -153,6 +158,8 @@ export interface ContainerSpec {
   capAdd: string[];
   /** The main process's output: log driver and its options (e.g. json-file `max-size`). */
   logConfig?: { type: string; config: Record<string, string> };
+  /** The user namespace, e.g. `keep-id` on rootless Podman (the host user keeps its uid inside). */
+  usernsMode?: string;
 }
 
 export interface ContainerSummary {
@@ -185,6 +192,8 @@ export interface ContainerDetails {
   capAdd: string[];
   network: string;
   restartCount: number;
+  /** `HostConfig.UsernsMode` (e.g. `keep-id`); empty for the engine's default. */
+  usernsMode: string;
 }
 
 export interface ExecOptions {

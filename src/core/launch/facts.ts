@@ -6,6 +6,7 @@ import type { Engine, EngineInfo } from '../../docker/engine.js';
 import type { RepoFacts } from '../../git/repo.js';
 import { listWorkTree, type WorkTreeEntry } from '../../workspace/workspace.js';
 import type { HomeFileTransform } from '../home.js';
+import { engineKind, usernsFor } from '../engine-profile.js';
 import { shortId } from '../names.js';
 import { type LaunchOptions, type LaunchPlan, planLaunch } from '../plan.js';
 import { COPY_SETTING, type CopyChoice, copyMethodBeforeEngine, copyMethodFromEngine } from './bind-copy.js';
@@ -24,6 +25,8 @@ export interface LaunchFacts {
   copy: CopyChoice;
   /** MCP servers and other per-file additions to the home. */
   transform: HomeFileTransform | undefined;
+  /** The agent container's user namespace: `keep-id` on rootless Podman (engine-profile.ts). */
+  usernsMode: string | undefined;
   /** What to copy from the work tree; git lists it while names and images are checked. */
   entries: Promise<WorkTreeEntry[]>;
 }
@@ -49,6 +52,8 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
   const secretsFile = settledValue(secrets);
   const authFound = settledValue(auth);
   const copy = settledValue(copyChoice);
+  const known = settledValue(info);
+  const usernsMode = known ? usernsFor(engineKind(known, deps.engine.endpoint)) : undefined;
   const entries = listWorkTree(repo.root, options.includeIgnored ?? false);
   entries.catch(() => undefined);
   const plan = planLaunch({
@@ -76,7 +81,7 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
   const transform = await deps.homeTransform?.(agent, repo.root);
   await claimName(deps.engine, plan, options.replace ?? false);
   steps.checkAbort();
-  return { agent, repo, source, plan, copy, transform, entries };
+  return { agent, repo, source, plan, copy, usernsMode, transform, entries };
 }
 
 /** From where the engine runs (asked once, early; a local unix socket decides without it). */

@@ -150,6 +150,7 @@ describe('runDoctor', () => {
     expect(report.checks.map((c) => c.name)).toEqual([
       'engine',
       'storage-driver',
+      'launch-path',
       'git',
       'secrets-file',
       'login.claude',
@@ -158,7 +159,7 @@ describe('runDoctor', () => {
       'login.gemini',
       'code',
     ]);
-    expect(report.summary).toEqual({ ok: 6, warn: 3, fail: 0 });
+    expect(report.summary).toEqual({ ok: 7, warn: 3, fail: 0 });
     expect(report.ok).toBe(true);
     for (const check of report.checks) {
       if (check.status !== 'ok') expect(check.remedy, check.name).toMatch(/\S/);

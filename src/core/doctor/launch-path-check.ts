@@ -1,0 +1,81 @@
+import { hostname } from 'node:os';
+import type { Engine, EngineInfo } from '../../docker/engine.js';
+import { messageOf } from '../../errors.js';
+import { ENGINE_LABELS, type EngineKind, engineKind, userMappingNote, usernsFor } from '../engine-profile.js';
+import { COPY_SETTING, copyMethodBeforeEngine, copyMethodFromEngine } from '../launch/bind-copy.js';
+import type { DoctorCheck, DoctorDeps } from './types.js';
+
+/** How `git push` in the container reaches the host repo on each engine. */
+export function wayBackNote(kind: EngineKind): { works: boolean; text: string } {
+  switch (kind) {
+    case 'docker':
+    case 'podman':
+    case 'podman-rootless':
+    case 'docker-desktop':
+      return {
+        works: true,
+        text: "git push to `local` writes the repo's objects and refs through a bind mount of its .git",
+      };
+    case 'docker-rootless':
+      return {
+        works: false,
+        text: 'git push to `local` cannot write into your repo (the agent uid is a subordinate uid on the host): push to origin, or take commits out with `launch-agent cp`',
+      };
+    case 'remote':
+      return {
+        works: false,
+        text: "a remote engine cannot mount this machine's .git, so a launch fails at its bind mount: run the engine here",
+      };
+  }
+}
+
+/**
+ * Which path a launch takes on this engine, and why: how the workspace is copied in, which uid
+ * the agent runs as (and the user namespace), and how its work comes back. The same rules the
+ * launch applies (bind-copy.ts, engine-profile.ts), so what doctor says is what happens.
+ */
+export function checkLaunchPath(deps: DoctorDeps, engine: Engine, info: EngineInfo): DoctorCheck {
+  const kind = engineKind(info, engine.endpoint);
+  let copy: ReturnType<typeof copyMethodFromEngine>;
+  try {
+    copy =
+      copyMethodBeforeEngine({
+        setting: deps.host.env[COPY_SETTING],
+        platform: deps.host.platform,
+        endpoint: engine.endpoint,
+      }) ?? copyMethodFromEngine(info, deps.hostname ?? hostname());
+  } catch (error) {
+    return {
+      name: 'launch-path',
+      status: 'fail',
+      detail: messageOf(error),
+      remedy: `unset ${COPY_SETTING} or set it to auto, bind or stream`,
+    };
+  }
+  const userns = usernsFor(kind);
+  const wayBack = wayBackNote(kind);
+  const detail = [
+    `${ENGINE_LABELS[kind]}: the workspace is copied by ${copy.method === 'bind' ? 'a helper container (bind mount, in-kernel copy)' : 'a tar stream through the engine API'} because ${copy.reason}`,
+    userMappingNote(kind, deps.host.platform),
+    wayBack.text,
+  ].join('; ');
+  const check: DoctorCheck = {
+    name: 'launch-path',
+    status: wayBack.works ? 'ok' : 'warn',
+    detail,
+    facts: {
+      engineKind: kind,
+      copy: copy.method,
+      copyReason: copy.reason,
+      userns: userns ?? null,
+      pushToHost: wayBack.works,
+    },
+  };
+  if (!wayBack.works) {
+    check.remedy =
+      kind === 'remote'
+        ? 'point DOCKER_HOST at an engine on this machine to push back to the host repo'
+        : 'use rootful Docker or rootless Podman (keep-id maps your uid) for `git push` to the host repo';
+  }
+  return check;
+}
