@@ -178,6 +178,8 @@ export async function sessionLogs(
 export interface SessionStats {
   name: string;
   state: string;
+  /** False: the engine cannot measure this container (cpu, memory and pids are then 0). */
+  measured: boolean;
   cpuPercent: number;
   memoryBytes: number;
   /** 0 when the container has no memory limit. */
@@ -203,14 +205,16 @@ export async function sessionStats(deps: SessionDeps, name?: string): Promise<Se
       ]);
       const limit = details?.memoryBytes || stats.memoryLimitBytes;
       const started = details?.startedAt ? Date.parse(details.startedAt) : Number.NaN;
+      const measured = stats.measured;
       return {
         name: s.name,
         state: s.state,
-        cpuPercent: round(stats.cpuPercent, 1),
-        memoryBytes: stats.memoryBytes,
+        measured,
+        cpuPercent: measured ? round(stats.cpuPercent, 1) : 0,
+        memoryBytes: measured ? stats.memoryBytes : 0,
         memoryLimitBytes: limit,
-        memoryPercent: limit > 0 ? round((stats.memoryBytes / limit) * 100, 1) : null,
-        pids: stats.pids,
+        memoryPercent: measured && limit > 0 ? round((stats.memoryBytes / limit) * 100, 1) : null,
+        pids: measured ? stats.pids : 0,
         pidsLimit: details?.pidsLimit ?? 0,
         networkRxBytes: stats.networkRxBytes,
         networkTxBytes: stats.networkTxBytes,

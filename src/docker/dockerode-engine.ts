@@ -158,6 +158,7 @@ export class DockerodeEngine implements Engine {
           Driver?: string;
           OperatingSystem?: string;
           Name?: string;
+          CgroupVersion?: string;
           /** Podman's own field; Docker says `name=rootless` among its security options. */
           Rootless?: boolean;
         }>;
@@ -189,6 +190,7 @@ export class DockerodeEngine implements Engine {
         arch: version.Arch,
         rootless: info.Rootless === true || securityOptions.some((o) => o.includes('rootless')),
         hostname: info.Name ?? '',
+        ...(info.CgroupVersion ? { cgroupVersion: info.CgroupVersion } : {}),
       };
     });
   }
@@ -432,7 +434,6 @@ export class DockerodeEngine implements Engine {
       capAdd: host.CapAdd ?? [],
       network: host.NetworkMode ?? '',
       restartCount: c.RestartCount,
-      usernsMode: host.UsernsMode ?? '',
     };
   }
 
@@ -708,11 +709,13 @@ export class DockerodeEngine implements Engine {
       const cpuPercent = systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
       const cache = (s.memory_stats.stats as Record<string, number> | undefined)?.inactive_file ?? 0;
       const networks = Object.values(s.networks ?? {});
+      const pids = (s as unknown as { pids_stats?: { current?: number } }).pids_stats?.current;
       return {
+        measured: pids !== undefined || s.cpu_stats.cpu_usage.total_usage > 0,
         cpuPercent,
         memoryBytes: Math.max(0, (s.memory_stats.usage ?? 0) - cache),
         memoryLimitBytes: s.memory_stats.limit ?? 0,
-        pids: (s as unknown as { pids_stats?: { current?: number } }).pids_stats?.current ?? 0,
+        pids: pids ?? 0,
         networkRxBytes: networks.reduce((sum, n) => sum + n.rx_bytes, 0),
         networkTxBytes: networks.reduce((sum, n) => sum + n.tx_bytes, 0),
       };

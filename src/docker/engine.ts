@@ -84,6 +84,8 @@ export interface EngineInfo {
   os: string;
   arch: string;
   rootless: boolean;
+  /** `1` or `2` (empty when the engine does not say): rootless engines on v1 cannot apply limits. */
+  cgroupVersion?: string;
   /** The engine machine's host name (Docker's `Name`): equal to ours when the engine is local. */
   hostname: string;
 }
@@ -192,8 +194,6 @@ export interface ContainerDetails {
   capAdd: string[];
   network: string;
   restartCount: number;
-  /** `HostConfig.UsernsMode` (e.g. `keep-id`); empty for the engine's default. */
-  usernsMode: string;
 }
 
 export interface ExecOptions {
@@ -263,6 +263,11 @@ export interface AttachRequestOptions {
 }
 
 export interface ContainerStats {
+  /**
+   * False when the engine has no cgroup numbers for the container (rootless Podman on cgroup
+   * v1 answers with zeros and the host's memory): CPU, memory and PIDs then mean nothing.
+   */
+  measured: boolean;
   cpuPercent: number;
   memoryBytes: number;
   memoryLimitBytes: number;

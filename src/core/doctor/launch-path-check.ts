@@ -59,19 +59,27 @@ export function checkLaunchPath(deps: DoctorDeps, engine: Engine, info: EngineIn
     userMappingNote(kind, deps.host.platform),
     wayBack.text,
   ].join('; ');
+  // Rootless engines need cgroup v2 (with delegation) to apply CPU, memory and PID limits.
+  const noLimits = info.rootless && info.cgroupVersion === '1';
   const check: DoctorCheck = {
     name: 'launch-path',
-    status: wayBack.works ? 'ok' : 'warn',
-    detail,
+    status: wayBack.works && !noLimits ? 'ok' : 'warn',
+    detail: noLimits
+      ? `${detail}; on cgroup v1 a rootless engine drops the CPU, memory and PID limits`
+      : detail,
     facts: {
       engineKind: kind,
       copy: copy.method,
       copyReason: copy.reason,
       userns: userns ?? null,
       pushToHost: wayBack.works,
+      limits: !noLimits,
     },
   };
-  if (!wayBack.works) {
+  if (noLimits) {
+    check.remedy =
+      'boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1) so the limits apply, or use a rootful engine';
+  } else if (!wayBack.works) {
     check.remedy =
       kind === 'remote'
         ? 'point DOCKER_HOST at an engine on this machine to push back to the host repo'
