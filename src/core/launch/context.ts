@@ -5,6 +5,7 @@ import { LaunchError } from '../../errors.js';
 import type { HomeFileTransform } from '../home.js';
 import type { LaunchOptions } from '../plan.js';
 import type { ProgressFn } from '../progress.js';
+import type { ProgramRunner } from './keychain.js';
 
 export interface LaunchDeps {
   engine: Engine;
@@ -21,6 +22,8 @@ export interface LaunchDeps {
   /** Extra labels, e.g. VS Code's devcontainer.metadata. */
   extraLabels?: Record<string, string>;
   onProgress?: ProgressFn;
+  /** Host programs (macOS `security` for a Keychain login); default: execa. */
+  runProgram?: ProgramRunner;
   warn?: (message: string) => void;
   /** Details for `--verbose`. */
   debug?: (message: string) => void;

@@ -583,7 +583,7 @@ describe('login checks', () => {
     });
   });
 
-  it('macOS: finds the Claude login in the Keychain with `security`, and says a container cannot read it', async () => {
+  it('macOS: finds the Claude login in the Keychain with `security`, and says how a launch delivers it', async () => {
     const deps = fakeDeps({
       platform: 'darwin',
       homedir: '/Users/me',
@@ -597,7 +597,7 @@ describe('login checks', () => {
     expect(check).toMatchObject({
       status: 'warn',
       detail: expect.stringMatching(
-        /macOS Keychain \(`Claude Code-credentials`\), which a container cannot read/,
+        /macOS Keychain \(`Claude Code-credentials`\): a launch copies it into the container .*cannot reach the Keychain/,
       ),
       remedy: expect.stringMatching(/claude setup-token/),
       facts: { keychain: true },
