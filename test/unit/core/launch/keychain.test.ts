@@ -148,15 +148,15 @@ describe('addHome with a Keychain login', () => {
     const extract = tarStream.extract();
     extract.on('entry', (header, stream, next) => {
       let body = '';
-      stream.on('data', (d: Buffer) => {
-        body += d.toString();
+      stream.on('data', (d: unknown) => {
+        body += String(d);
       });
       stream.on('end', () => {
         entries.push({ name: header.name, mode: header.mode ?? 0, uid: header.uid ?? -1, body });
         next();
       });
     });
-    const done = new Promise((resolve) => extract.on('finish', resolve));
+    const done = new Promise<void>((resolve) => extract.on('finish', () => resolve()));
     tar.pack.pipe(extract);
     const plan = { homeCopies: [], authLinks: [] } as unknown as LaunchPlan;
     await addHome(tar, {
