@@ -34,9 +34,10 @@ export const ENGINE_LABELS: Record<EngineKind, string> = {
 /**
  * The agent container's user namespace. Rootless Podman maps the host user to root in the
  * container by default, so an agent running as the repo owner's uid would write files owned by
- * a subordinate uid on the host; `keep-id` maps the host user to the same uid inside, so what the
- * agent writes into the host repo belongs to the user. Rootless Docker has no such mode (its
- * container root is the user): only the stream copy and a way back that the host fetches work.
+ * a subordinate uid on the host, which cannot read the user's 0600 logins and secrets file;
+ * `keep-id` maps the host user to the same uid inside. Rootless Docker has no such mode (its
+ * container root is the user): it takes the stream copy, and the way back is the gate the host
+ * fetches from, which needs no shared uid.
  */
 export function usernsFor(kind: EngineKind): string | undefined {
   return kind === 'podman-rootless' ? 'keep-id' : undefined;
@@ -53,12 +54,12 @@ export function userMappingNote(kind: EngineKind, platform: NodeJS.Platform): st
     case 'docker':
     case 'podman':
       return platform === 'linux'
-        ? "the agent runs as the repo owner's uid/gid, so what it pushes is the owner's"
+        ? "the agent runs as the repo owner's uid/gid"
         : 'the agent runs as uid 1000; the engine maps file ownership';
     case 'podman-rootless':
-      return "the agent runs as the repo owner's uid with --userns=keep-id (the uid running Podman keeps its number inside), so what it pushes is yours; the repo must be owned by the user running Podman";
+      return "the agent runs as the repo owner's uid with --userns=keep-id (the uid running Podman keeps its number inside), so it can read the logins and secrets file you give it; the repo must be owned by the user running Podman";
     case 'docker-rootless':
-      return 'the agent runs as a non-root uid that rootless Docker maps to a subordinate uid on the host: it can read the copy, but cannot write into your repo';
+      return 'the agent runs as a non-root uid that rootless Docker maps to a subordinate uid on the host: it reads the copy, and files it would write on the host (e.g. with --auth rw) are not yours';
     case 'docker-desktop':
       return "the agent runs as uid 1000; Docker Desktop's file sharing makes files it writes into shared folders yours";
     case 'remote':

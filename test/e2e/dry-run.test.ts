@@ -36,13 +36,15 @@ describe('launch --dry-run', () => {
       network: 'bridge',
       engine: { url: nowhere.DOCKER_HOST, protocol: 'unix', source: 'DOCKER_HOST' },
     });
-    expect(plan.mounts.map((m) => [m.source, m.target])).toEqual(
+    // A unix socket on Linux: assumed local (not asked), so the helper copy and the shared history.
+    expect(plan.copy.method).toBe('bind');
+    expect(plan.mounts.map((m) => [m.source, m.target, m.readOnly])).toEqual(
       expect.arrayContaining([
-        [`${fixture.repo}/.git`, '/run/launch-agent/host.git'],
-        [`${fixture.repo}/.git/objects`, '/run/launch-agent/host.git/objects'],
+        [`${fixture.repo}/.git/objects`, '/run/launch-agent/host-objects', true],
         [
           `${fixture.home}/.claude/.credentials.json`,
           '/run/launch-agent/auth/claude/.claude/.credentials.json',
+          true,
         ],
       ]),
     );
@@ -61,12 +63,11 @@ describe('launch --dry-run', () => {
       const plan = parseJson<DryRunPlan>(result);
       expect(plan.repo).toBe(fixture.repo);
       expect(plan.source).toBe(fixture.repo);
-      expect(plan.mounts[1]).toEqual({
-        type: 'bind',
-        source: `${fixture.repo}/.git`,
-        target: '/run/launch-agent/host.git',
-        readOnly: true,
-      });
+      // An engine over a pipe: the tar stream, and no host history to share.
+      expect(plan.copy).toEqual({ method: 'stream', reason: 'the engine is reached over npipe' });
+      expect(plan.mounts.map((m) => m.target)).not.toContain('/run/launch-agent/host-objects');
+      expect(plan.mounts.map((m) => m.source)).toContain(`${fixture.home}/.claude/.credentials.json`);
+
       expect(plan.engine).toEqual({
         url: 'npipe:////./pipe/docker_engine',
         protocol: 'npipe',
@@ -91,6 +92,17 @@ describe('launch --dry-run', () => {
     const unc = await dry('\\\\fileserver\\team\\repo', wsl);
     expect(unc.code).toBe(2);
     expect(parseJson<{ error: { message: string } }>(unc).error.message).toMatch(/network share/);
+  });
+
+  it('an engine elsewhere (ssh): logins and secrets are delivered, not mounted', async () => {
+    const result = await dry(fixture.repo, { DOCKER_HOST: 'ssh://dev@build.example' });
+    expect(result.code, result.stderr).toBe(0);
+    const plan = parseJson<DryRunPlan>(result);
+    expect(plan.engine).toMatchObject({ protocol: 'ssh', url: 'ssh://dev@build.example' });
+    expect(plan.mounts.filter((m) => m.type === 'bind')).toEqual([]);
+    expect(plan.deliveries).toEqual(
+      expect.arrayContaining(['/run/launch-agent/auth/claude/.claude/.credentials.json']),
+    );
   });
 
   it('refuses a URL (it would clone) and needs nothing else', async () => {

@@ -5,28 +5,21 @@ import { ENGINE_LABELS, type EngineKind, engineKind, userMappingNote, usernsFor 
 import { COPY_SETTING, copyMethodBeforeEngine, copyMethodFromEngine } from '../launch/bind-copy.js';
 import type { DoctorCheck, DoctorDeps } from './types.js';
 
-/** How `git push` in the container reaches the host repo on each engine. */
+/**
+ * How `git push` in the container reaches the host repo on each engine: always through the
+ * session's gate, which git on the host fetches from over the engine API (docs/way-back.md).
+ */
 export function wayBackNote(kind: EngineKind): { works: boolean; text: string } {
-  switch (kind) {
-    case 'docker':
-    case 'podman':
-    case 'podman-rootless':
-    case 'docker-desktop':
-      return {
-        works: true,
-        text: "git push to `local` writes the repo's objects and refs through a bind mount of its .git",
-      };
-    case 'docker-rootless':
-      return {
-        works: false,
-        text: 'git push to `local` cannot write into your repo (the agent uid is a subordinate uid on the host): push to origin, or take commits out with `launch-agent cp`',
-      };
-    case 'remote':
-      return {
-        works: false,
-        text: "a remote engine cannot mount this machine's .git, so a launch fails at its bind mount: run the engine here",
-      };
+  if (kind === 'remote') {
+    return {
+      works: true,
+      text: "`git push` goes to the session's gate; `launch-agent sync` fetches it into your repo over the engine API",
+    };
   }
+  return {
+    works: true,
+    text: "`git push` goes to the session's gate; git on this machine fetches it into your repo within seconds (or on `launch-agent sync`)",
+  };
 }
 
 /**
@@ -79,11 +72,6 @@ export function checkLaunchPath(deps: DoctorDeps, engine: Engine, info: EngineIn
   if (noLimits) {
     check.remedy =
       'boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1) so the limits apply, or use a rootful engine';
-  } else if (!wayBack.works) {
-    check.remedy =
-      kind === 'remote'
-        ? 'point DOCKER_HOST at an engine on this machine to push back to the host repo'
-        : 'use rootful Docker or rootless Podman (keep-id maps your uid) for `git push` to the host repo';
   }
   return check;
 }

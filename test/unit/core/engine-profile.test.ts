@@ -49,9 +49,7 @@ describe('user mapping', () => {
     expect(userMappingNote('docker', 'linux')).toMatch(/repo owner's uid\/gid/);
     expect(userMappingNote('docker', 'darwin')).toMatch(/uid 1000/);
     expect(userMappingNote('podman-rootless', 'linux')).toMatch(/--userns=keep-id/);
-    expect(userMappingNote('docker-rootless', 'linux')).toMatch(
-      /subordinate uid.*cannot write into your repo/,
-    );
+    expect(userMappingNote('docker-rootless', 'linux')).toMatch(/subordinate uid/);
     expect(userMappingNote('docker-desktop', 'win32')).toMatch(/file sharing/);
   });
 });

@@ -49,17 +49,17 @@ describe('doctor: the path a launch takes', () => {
     });
   });
 
-  it('rootless Docker: the stream, and a warning that git push cannot reach the repo', () => {
+  it('rootless Docker: the stream (uids are mapped), and the gate brings the work back', () => {
     const check = checkLaunchPath(deps(), engine(), engineInfo({ rootless: true, cgroupVersion: '2' }));
-    expect(check.status).toBe('warn');
+    expect(check.status).toBe('ok');
     expect(check.facts).toMatchObject({
       engineKind: 'docker-rootless',
       copy: 'stream',
-      pushToHost: false,
+      pushToHost: true,
       limits: true,
     });
     expect(check.detail).toContain('rootless Docker maps user ids');
-    expect(check.remedy).toMatch(/rootless Podman \(keep-id/);
+    expect(check.detail).toContain('git on this machine fetches it into your repo');
   });
 
   it('rootless Podman: the stream, keep-id; on cgroup v1 it warns that the limits are dropped', () => {
@@ -85,7 +85,7 @@ describe('doctor: the path a launch takes', () => {
     expect(v1.remedy).toContain('cgroup v2');
   });
 
-  it('a remote engine: the stream, and no way to mount the host .git', () => {
+  it('a remote engine: the stream, and launch-agent sync over the engine API', () => {
     const ssh: EngineEndpoint = {
       url: 'ssh://me@build',
       protocol: 'ssh',
@@ -93,12 +93,13 @@ describe('doctor: the path a launch takes', () => {
       source: 'DOCKER_HOST',
     };
     const check = checkLaunchPath(deps(), engine(ssh), engineInfo({ hostname: 'build' }));
-    expect(check.status).toBe('warn');
+    expect(check.status).toBe('ok');
     expect(check.facts).toMatchObject({
       engineKind: 'remote',
       copy: 'stream',
       copyReason: 'the engine is reached over ssh',
     });
+    expect(check.detail).toContain('`launch-agent sync` fetches it into your repo over the engine API');
   });
 
   it('honours LAUNCH_AGENT_COPY and fails on a bad value', () => {
