@@ -96,7 +96,7 @@ describe.skipIf(engines.length === 0)('Podman (set LAUNCH_AGENT_TEST_PODMAN_ROOT
       ]);
     });
 
-    it('list shows the git columns (asked through exec), and a push lands in the host repo as the owner', async () => {
+    it('list shows the git columns (asked through exec); push goes to the gate and sync lands it in the host repo as the owner', async () => {
       expect(await listed()).toMatchObject({ ahead: 0, uncommitted: true });
       const commit = await cli('exec', name, '--', 'sh', '-c', 'git add -A && git commit -qm "podman work"');
       expect(commit.code, commit.stderr).toBe(0);
@@ -104,6 +104,9 @@ describe.skipIf(engines.length === 0)('Podman (set LAUNCH_AGENT_TEST_PODMAN_ROOT
       const push = await cli('exec', name, '--', 'git', 'push', '-q');
       expect(push.code, push.stderr).toBe(0);
       expect(await listed()).toMatchObject({ ahead: 0, uncommitted: false });
+      // The host fetches from the gate through Podman's API (git upload-pack over exec).
+      const sync = await cli('sync', name, '--json');
+      expect(sync.code, sync.stdout + sync.stderr).toBe(0);
       expect(git(fixture.repo, 'log', '-1', '--format=%s', 'claude/pod')).toBe('podman work');
       const owner = statSync(fixture.repo);
       const ref = statSync(path.join(fixture.repo, '.git', 'refs', 'heads', 'claude', 'pod'));
