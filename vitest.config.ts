@@ -30,6 +30,18 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          // The launch e2e subset against Podman (rootful and rootless), after the Docker suite:
+          // .ci/start-podman.sh sets the engines up; images come from the Docker engine.
+          name: 'podman',
+          include: ['test/podman/**/*.test.ts'],
+          globalSetup: ['test/setup/global-engine.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 1_800_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

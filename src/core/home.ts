@@ -14,7 +14,14 @@ export type HomeFileTransform = (homePath: string, existing: string | undefined)
  */
 export async function addHome(
   tar: OwnedTar,
-  options: { prefix: string; agent: AgentDescriptor; plan: LaunchPlan; transform?: HomeFileTransform },
+  options: {
+    prefix: string;
+    agent: AgentDescriptor;
+    plan: LaunchPlan;
+    transform?: HomeFileTransform;
+    /** Logins with no host file (the macOS Keychain): written into the home, agent-only. */
+    logins?: Array<{ homePath: string; text: string }>;
+  },
 ): Promise<void> {
   const { prefix, agent, plan } = options;
   await tar.dir(prefix, 0o755);
@@ -37,6 +44,9 @@ export async function addHome(
   for (const [homePath, text] of [...files.entries()].sort()) {
     // Copies of login settings can hold tokens: readable by the agent only.
     await tar.file(`${prefix}/${homePath}`, text, 0o600);
+  }
+  for (const login of options.logins ?? []) {
+    await tar.file(`${prefix}/${login.homePath}`, login.text, 0o600);
   }
   for (const link of plan.authLinks) await tar.symlink(`${prefix}/${link.homePath}`, link.target);
   const gh = plan.authLinks.some((link) => link.homePath === '.config/gh');

@@ -57,8 +57,11 @@ export async function listSessions(
   deps: SessionDeps,
   options: { all?: boolean; repo?: string; timeoutMs?: number } = {},
 ): Promise<SessionListItem[]> {
-  const containers = await listOurs(deps.engine, options);
-  const keepers = new Set(containers.filter((c) => hasKeeper(c.labels)).map((c) => c.id));
+  const [containers, attachable] = await Promise.all([
+    listOurs(deps.engine, options),
+    keeperAnswersOverAttach(deps.engine),
+  ]);
+  const keepers = new Set(containers.filter((c) => attachable && hasKeeper(c.labels)).map((c) => c.id));
   const now = (deps.now?.() ?? new Date()).getTime();
   const timeoutMs = options.timeoutMs ?? LIST_CHECK_TIMEOUT_MS;
   return Promise.all(
@@ -78,6 +81,16 @@ export async function listSessions(
       };
     }),
   );
+}
+
+/**
+ * Podman (4.3, checked) hands the attach request's HTTP body to the container's stdin and, when
+ * the client leaves, closes that stdin for good (conmon runs without --leave-stdin-open), so the
+ * keeper would hear one garbled request and then nothing: its containers are asked through exec.
+ */
+async function keeperAnswersOverAttach(engine: Engine): Promise<boolean> {
+  const product = await engine.product?.().catch(() => undefined);
+  return product !== 'Podman';
 }
 
 export function requireRunning(session: Session): void {
@@ -165,6 +178,8 @@ export async function sessionLogs(
 export interface SessionStats {
   name: string;
   state: string;
+  /** False: the engine cannot measure this container (cpu, memory and pids are then 0). */
+  measured: boolean;
   cpuPercent: number;
   memoryBytes: number;
   /** 0 when the container has no memory limit. */
@@ -190,14 +205,16 @@ export async function sessionStats(deps: SessionDeps, name?: string): Promise<Se
       ]);
       const limit = details?.memoryBytes || stats.memoryLimitBytes;
       const started = details?.startedAt ? Date.parse(details.startedAt) : Number.NaN;
+      const measured = stats.measured;
       return {
         name: s.name,
         state: s.state,
-        cpuPercent: round(stats.cpuPercent, 1),
-        memoryBytes: stats.memoryBytes,
+        measured,
+        cpuPercent: measured ? round(stats.cpuPercent, 1) : 0,
+        memoryBytes: measured ? stats.memoryBytes : 0,
         memoryLimitBytes: limit,
-        memoryPercent: limit > 0 ? round((stats.memoryBytes / limit) * 100, 1) : null,
-        pids: stats.pids,
+        memoryPercent: measured && limit > 0 ? round((stats.memoryBytes / limit) * 100, 1) : null,
+        pids: measured ? stats.pids : 0,
         pidsLimit: details?.pidsLimit ?? 0,
         networkRxBytes: stats.networkRxBytes,
         networkTxBytes: stats.networkTxBytes,

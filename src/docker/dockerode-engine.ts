@@ -99,6 +99,7 @@ export class DockerodeEngine implements Engine {
   readonly #docker: Docker;
   /** The last ssh host key verdict, so a refused key is reported as such, not as a vague error. */
   #hostKey: HostKeyVerdict | undefined;
+  #product: Promise<EngineInfo['name']> | undefined;
 
   constructor(endpoint: EngineEndpoint, docker?: Docker) {
     this.endpoint = endpoint;
@@ -157,6 +158,9 @@ export class DockerodeEngine implements Engine {
           Driver?: string;
           OperatingSystem?: string;
           Name?: string;
+          CgroupVersion?: string;
+          /** Podman's own field; Docker says `name=rootless` among its security options. */
+          Rootless?: boolean;
         }>;
       };
       const [version, info] = await Promise.all([docker.version(opts), docker.info(opts)]).catch(
@@ -174,8 +178,7 @@ export class DockerodeEngine implements Engine {
           );
         },
       );
-      const components = (version as { Components?: Array<{ Name?: string }> }).Components ?? [];
-      const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
+      const podman = isPodman(version);
       const securityOptions: string[] = info.SecurityOptions ?? [];
       return {
         endpoint: this.endpoint.url,
@@ -185,10 +188,19 @@ export class DockerodeEngine implements Engine {
         storageDriver: info.Driver ?? '',
         os: info.OperatingSystem ?? version.Os,
         arch: version.Arch,
-        rootless: securityOptions.some((o) => o.includes('rootless')),
+        rootless: info.Rootless === true || securityOptions.some((o) => o.includes('rootless')),
         hostname: info.Name ?? '',
+        ...(info.CgroupVersion ? { cgroupVersion: info.CgroupVersion } : {}),
       };
     });
+  }
+
+  async product(): Promise<EngineInfo['name']> {
+    this.#product ??= this.#call('engine version', async () => {
+      const version = await this.#docker.version();
+      return isPodman(version) ? 'Podman' : 'Docker';
+    });
+    return this.#product;
   }
 
   async inspectImage(ref: string): Promise<ImageDetails | undefined> {
@@ -356,6 +368,7 @@ export class DockerodeEngine implements Engine {
           ...(spec.logConfig
             ? { LogConfig: { Type: spec.logConfig.type, Config: spec.logConfig.config } }
             : {}),
+          ...(spec.usernsMode ? { UsernsMode: spec.usernsMode } : {}),
         },
       });
       return container.id;
@@ -696,16 +709,24 @@ export class DockerodeEngine implements Engine {
       const cpuPercent = systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
       const cache = (s.memory_stats.stats as Record<string, number> | undefined)?.inactive_file ?? 0;
       const networks = Object.values(s.networks ?? {});
+      const pids = (s as unknown as { pids_stats?: { current?: number } }).pids_stats?.current;
       return {
+        measured: pids !== undefined || s.cpu_stats.cpu_usage.total_usage > 0,
         cpuPercent,
         memoryBytes: Math.max(0, (s.memory_stats.usage ?? 0) - cache),
         memoryLimitBytes: s.memory_stats.limit ?? 0,
-        pids: (s as unknown as { pids_stats?: { current?: number } }).pids_stats?.current ?? 0,
+        pids: pids ?? 0,
         networkRxBytes: networks.reduce((sum, n) => sum + n.rx_bytes, 0),
         networkTxBytes: networks.reduce((sum, n) => sum + n.tx_bytes, 0),
       };
     });
   }
+}
+
+/** Podman's Docker-compatible API names itself among the version's components. */
+function isPodman(version: Docker.DockerVersion): boolean {
+  const components = (version as { Components?: Array<{ Name?: string }> }).Components ?? [];
+  return components.some((c) => /podman/i.test(c.Name ?? ''));
 }
 
 function collector(chunks: Buffer[]): Writable {

@@ -55,6 +55,11 @@ export interface Engine {
   logs(id: string, options: LogsOptions): Promise<void>;
   stats(id: string): Promise<ContainerStats>;
   /**
+   * Docker or Podman, from the engine's version report (one light request, asked once). Absent
+   * (test doubles): Docker.
+   */
+  product?(): Promise<EngineInfo['name']>;
+  /**
    * Attaches to the main process's stdin/stdout (no new process in the container), writes
    * `input`, and resolves with what it printed once `until(stdout)` holds; then detaches.
    * Rejects when `signal` aborts, and when the stream ends before `until` holds.
@@ -79,6 +84,8 @@ export interface EngineInfo {
   os: string;
   arch: string;
   rootless: boolean;
+  /** `1` or `2` (empty when the engine does not say): rootless engines on v1 cannot apply limits. */
+  cgroupVersion?: string;
   /** The engine machine's host name (Docker's `Name`): equal to ours when the engine is local. */
   hostname: string;
 }
@@ -153,6 +160,8 @@ export interface ContainerSpec {
   capAdd: string[];
   /** The main process's output: log driver and its options (e.g. json-file `max-size`). */
   logConfig?: { type: string; config: Record<string, string> };
+  /** The user namespace, e.g. `keep-id` on rootless Podman (the host user keeps its uid inside). */
+  usernsMode?: string;
 }
 
 export interface ContainerSummary {
@@ -254,6 +263,11 @@ export interface AttachRequestOptions {
 }
 
 export interface ContainerStats {
+  /**
+   * False when the engine has no cgroup numbers for the container (rootless Podman on cgroup
+   * v1 answers with zeros and the host's memory): CPU, memory and PIDs then mean nothing.
+   */
+  measured: boolean;
   cpuPercent: number;
   memoryBytes: number;
   memoryLimitBytes: number;

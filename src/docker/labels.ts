@@ -15,6 +15,8 @@ export const Labels = {
   image: `${LABEL_PREFIX}.image`,
   /** The keeper protocol the container's main process speaks (`list` asks it over attach). */
   keeper: `${LABEL_PREFIX}.keeper`,
+  /** The user namespace the session runs in (`keep-id` on rootless Podman); its helpers repeat it. */
+  userns: `${LABEL_PREFIX}.userns`,
   /** The way back: the host fetches from the session's gate (value GATE_PROTOCOL). */
   gate: `${LABEL_PREFIX}.gate`,
   /** Host paths of the logins and secrets file delivered over exec after each start (launch/deliver.ts). */

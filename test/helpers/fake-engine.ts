@@ -30,12 +30,19 @@ export interface FakeContainer {
   git?: ExecResult;
   /** Launched with the keeper (its label); `hang` never replies, `refuse` fails the attach. */
   keeper?: true | 'hang' | 'refuse';
+  /** The user namespace its launch asked for (label), e.g. keep-id on rootless Podman. */
+  userns?: string;
 }
 
 export class FakeEngine {
   readonly removedContainers: string[] = [];
   readonly removedVolumes: string[] = [];
   readonly created: string[] = [];
+  readonly createdSpecs: Array<{ name: string; usernsMode?: string }> = [];
+  /** What the engine's version report says it is. */
+  productName: 'Docker' | 'Podman' = 'Docker';
+  /** What info() reports beyond a rootful Docker Engine (e.g. rootless Podman). */
+  infoOverride: Partial<EngineInfo> = {};
   readonly execs: Array<{ id: string; options: ExecOptions }> = [];
   readonly attaches: string[] = [];
   readonly stopped: string[] = [];
@@ -84,6 +91,7 @@ export class FakeEngine {
         [Labels.branch]: 'claude/x',
         [Labels.volume]: `${c.name}-workspace`,
         ...(c.created ? { [Labels.created]: c.created } : {}),
+        ...(c.userns ? { [Labels.userns]: c.userns } : {}),
         ...(c.keeper ? { [Labels.keeper]: KEEPER_PROTOCOL } : {}),
       },
     };
@@ -145,9 +153,14 @@ export class FakeEngine {
     };
   }
 
+  async product(): Promise<'Docker' | 'Podman'> {
+    return this.productName;
+  }
+
   async createContainer(spec: ContainerSpec): Promise<string> {
     this.created.push(spec.name);
     this.specs.set(`id-${spec.name}`, spec);
+    this.createdSpecs.push(spec);
     return `id-${spec.name}`;
   }
 
@@ -167,6 +180,7 @@ export class FakeEngine {
       arch: 'x86_64',
       rootless: false,
       hostname: 'fake-engine-host',
+      ...this.infoOverride,
     };
   }
 

@@ -1,6 +1,7 @@
 import { getAgent } from '../../agents/registry.js';
 import { hostFacts } from '../../config/paths.js';
 import { readUserConfig } from '../../config/user-config.js';
+import type { DryRunPlan } from '../../core/launch/dry-run.js';
 import { type LaunchResult, launch } from '../../core/launch.js';
 import type { AuthMode, LaunchOptions } from '../../core/plan.js';
 import { ENTRYPOINT, WORKSPACE } from '../../core/plan.js';
@@ -48,6 +49,12 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
   };
 
   const engine = await ctx.engine();
+  if (flags.dryRun) {
+    const { planDryRun } = await import('../../core/launch/dry-run.js');
+    const plan = await planDryRun(options, { host, endpoint: engine.endpoint });
+    ctx.print(plan, () => renderDryRun(plan));
+    return;
+  }
   const controller = new AbortController();
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
@@ -127,4 +134,19 @@ function definedOnly<T extends Record<string, unknown>>(
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
+}
+
+function renderDryRun(plan: DryRunPlan): string {
+  const mounts = plan.mounts.map(
+    (m) => `    ${m.type.padEnd(6)} ${m.source} -> ${m.target}${m.readOnly ? ' (read-only)' : ''}`,
+  );
+  return [
+    `would launch ${plan.name} (${plan.agent}, branch ${plan.branch}) from ${plan.repo}; nothing created`,
+    `  user     ${plan.user}`,
+    `  network  ${plan.network}`,
+    `  engine   ${plan.engine.url} (${plan.engine.source})`,
+    '  mounts',
+    ...mounts,
+    ...plan.notes.map((note) => `  note     ${note}`),
+  ].join('\n');
 }

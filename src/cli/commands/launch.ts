@@ -25,6 +25,7 @@ interface LaunchFlags {
   code?: boolean;
   json?: boolean;
   verbose?: boolean;
+  dryRun?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -56,6 +57,7 @@ export function registerLaunch(program: Command): void {
     .option('--replace', 'remove an existing container of the same name first (its workspace too)')
     .option('--code', 'open VS Code attached to the container')
     .option('--json', 'print one JSON object describing the container (implies --detach)')
+    .option('--dry-run', 'print the plan (names, mounts, user, engine) and create nothing')
     .option('--verbose', 'log details and timings on stderr')
     .action(async (source: string, flags: LaunchFlags) => {
       const ctx = new CliContext(flags);

@@ -14,19 +14,24 @@ export function registerStats(program: Command): void {
     const stats = await sessionStats({ engine: await ctx.engine() }, name);
     ctx.print(stats, () => {
       if (stats.length === 0) return 'no running agent containers';
-      return table(
+      const rows = table(
         ['NAME', 'CPU', 'MEMORY', 'PIDS', 'NET RX/TX', 'UPTIME'],
         stats.map((s) => [
           s.name,
-          `${s.cpuPercent.toFixed(1)}%`,
-          s.memoryLimitBytes > 0
-            ? `${formatBytes(s.memoryBytes)} / ${formatBytes(s.memoryLimitBytes)} (${s.memoryPercent}%)`
-            : formatBytes(s.memoryBytes),
-          s.pidsLimit > 0 ? `${s.pids} / ${s.pidsLimit}` : String(s.pids),
+          s.measured ? `${s.cpuPercent.toFixed(1)}%` : '-',
+          !s.measured
+            ? '-'
+            : s.memoryLimitBytes > 0
+              ? `${formatBytes(s.memoryBytes)} / ${formatBytes(s.memoryLimitBytes)} (${s.memoryPercent}%)`
+              : formatBytes(s.memoryBytes),
+          !s.measured ? '-' : s.pidsLimit > 0 ? `${s.pids} / ${s.pidsLimit}` : String(s.pids),
           `${formatBytes(s.networkRxBytes)} / ${formatBytes(s.networkTxBytes)}`,
           formatAge(s.uptimeSeconds),
         ]),
       );
+      return stats.every((s) => s.measured)
+        ? rows
+        : `${rows}\n- : the engine cannot measure it (a rootless engine on cgroup v1 has no cgroup per container)`;
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { EngineEndpoint } from '../../docker/connect.js';
 import type { Engine, EngineInfo } from '../../docker/engine.js';
 import { isLaunchError, messageOf } from '../../errors.js';
+import { type EngineKind, engineKind, storageRemedy } from '../engine-profile.js';
 import type { DoctorCheck, DoctorDeps } from './types.js';
 
 /** Copy-on-write drivers that share layers; anything else copies them and is slow. */
@@ -71,7 +72,7 @@ export async function checkEngine(deps: DoctorDeps): Promise<EngineCheckResult> 
     check.detail += `: API ${info.apiVersion} is older than ${MIN_API.join('.')}, which launch-agent is tested with`;
     check.remedy = 'upgrade to Docker Engine 20.10 or newer, or Podman 4 or newer';
   }
-  return { checks: [check, checkStorageDriver(info)], engine, info };
+  return { checks: [check, checkStorageDriver(info, engineKind(info, endpoint))], engine, info };
 }
 
 /** Docker 20.10 and Podman 4 speak API 1.41; older engines lack what launches rely on. */
@@ -131,7 +132,7 @@ export function unreachableRemedy(endpoint: EngineEndpoint, code: string | undef
   return 'start Docker or Podman (e.g. `sudo systemctl start docker`, Docker Desktop, `podman machine start`), or set DOCKER_HOST to a running engine';
 }
 
-export function checkStorageDriver(info: EngineInfo): DoctorCheck {
+export function checkStorageDriver(info: EngineInfo, kind: EngineKind = 'docker'): DoctorCheck {
   const driver = info.storageDriver;
   const facts = { storageDriver: driver };
   if (GOOD_DRIVERS.has(driver)) {
@@ -142,7 +143,7 @@ export function checkStorageDriver(info: EngineInfo): DoctorCheck {
       name: 'storage-driver',
       status: 'warn',
       detail: 'vfs copies every image layer in full: builds and launches are slow and use much disk',
-      remedy: `set the engine's storage driver to overlay2 (fuse-overlayfs when rootless)`,
+      remedy: storageRemedy(kind),
       facts,
     };
   }
@@ -151,7 +152,7 @@ export function checkStorageDriver(info: EngineInfo): DoctorCheck {
       name: 'storage-driver',
       status: 'warn',
       detail: `${driver} is deprecated and removed from current engines`,
-      remedy: `switch the engine's storage driver to overlay2`,
+      remedy: storageRemedy(kind),
       facts,
     };
   }

@@ -72,7 +72,7 @@ export async function checkLogin(
     return {
       name,
       status: 'warn',
-      detail: `${agent.displayName}: the login is in the macOS Keychain (\`${agent.keychainItem}\`), which a container cannot read`,
+      detail: `${agent.displayName}: the login is in the macOS Keychain (\`${agent.keychainItem}\`): a launch copies it into the container (\`security find-generic-password -w\`; macOS may ask), where a token refresh cannot reach the Keychain`,
       remedy: tokenRemedy,
       facts,
     };

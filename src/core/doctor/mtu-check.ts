@@ -1,8 +1,10 @@
-import type { Engine } from '../../docker/engine.js';
+import type { Engine, EngineInfo } from '../../docker/engine.js';
 import { messageOf } from '../../errors.js';
+import { engineKind, mtuRemedy } from '../engine-profile.js';
 import type { DoctorCheck, DoctorDeps } from './types.js';
 
-const MTU_OPTION = 'com.docker.network.driver.mtu';
+/** Docker's bridge option, and Podman's (netavark and CNI networks say `mtu`). */
+const MTU_OPTIONS = ['com.docker.network.driver.mtu', 'mtu'];
 
 /**
  * Containers on the default bridge must not send packets larger than the host's link carries:
@@ -10,7 +12,18 @@ const MTU_OPTION = 'com.docker.network.driver.mtu';
  * builds and agents hang on the network. Only judged for a local Linux engine, whose bridge is
  * on this host; Docker Desktop and remote engines have their own links.
  */
-export async function checkMtu(deps: DoctorDeps, engine: Engine): Promise<DoctorCheck[]> {
+export async function checkMtu(deps: DoctorDeps, engine: Engine, info?: EngineInfo): Promise<DoctorCheck[]> {
+  const kind = info ? engineKind(info, engine.endpoint) : 'docker';
+  if (deps.host.platform === 'linux' && (kind === 'podman-rootless' || kind === 'docker-rootless')) {
+    return [
+      {
+        name: 'network-mtu',
+        status: 'ok',
+        detail:
+          'rootless: container TCP is re-sent by the host (slirp4netns / RootlessKit), so the MTU cannot stall it',
+      },
+    ];
+  }
   if (
     deps.host.platform !== 'linux' ||
     engine.endpoint.protocol !== 'unix' ||
@@ -35,7 +48,8 @@ export async function checkMtu(deps: DoctorDeps, engine: Engine): Promise<Doctor
     ];
   }
   if (!bridge || !link) return [];
-  const bridgeMtu = Number(bridge.options[MTU_OPTION] ?? 1500);
+  const option = MTU_OPTIONS.map((key) => bridge.options[key]).find((value) => value !== undefined);
+  const bridgeMtu = Number(option ?? 1500);
   const facts = { bridgeMtu, hostInterface: link.iface, hostMtu: link.mtu };
   if (bridgeMtu > link.mtu) {
     return [
@@ -43,7 +57,7 @@ export async function checkMtu(deps: DoctorDeps, engine: Engine): Promise<Doctor
         name,
         status: 'warn',
         detail: `the engine's bridge MTU ${bridgeMtu} exceeds ${link.iface}'s ${link.mtu}: TLS from containers (npm, agents' APIs) can stall`,
-        remedy: `set "mtu": ${link.mtu} in /etc/docker/daemon.json and restart the engine`,
+        remedy: mtuRemedy(kind, link.mtu),
         facts,
       },
     ];

@@ -44,6 +44,8 @@ export interface DoctorDeps {
   hostMtu?: () => Promise<{ iface: string; mtu: number } | undefined>;
   /** How long the engine may take to answer (default 15 s). */
   engineTimeoutMs?: number;
+  /** This machine's host name (compared with the engine's to tell a local engine); default os.hostname(). */
+  hostname?: string;
   /** `--secrets FILE`; defaults to the user's secrets file. */
   secretsFile?: string;
 }

@@ -74,7 +74,8 @@ export function copyMethodBeforeEngine(input: {
 export function copyMethodFromEngine(info: EngineInfo | undefined, hostname: string): CopyChoice {
   const stream = (reason: string): CopyChoice => ({ method: 'stream', reason });
   if (!info) return stream('the engine did not say where it runs');
-  if (info.name !== 'Docker') return stream(`${info.name} maps user ids`);
+  // Rootless Podman maps uids; rootful Podman hands an attach's HTTP body to stdin (the helper's input).
+  if (info.name !== 'Docker') return stream(`${info.name} takes the stream (uid mapping, attach input)`);
   if (info.rootless) return stream('rootless Docker maps user ids');
   if (/docker desktop/i.test(info.os)) return stream('Docker Desktop runs the engine in a VM');
   if (info.hostname !== hostname) {

@@ -6,6 +6,7 @@ import type { TransformContext as HomeTransformContext } from '../../mcp/launch.
 import type { HomeFileTransform } from '../home.js';
 import type { LaunchOptions } from '../plan.js';
 import type { ProgressFn } from '../progress.js';
+import type { ProgramRunner } from './keychain.js';
 
 export interface LaunchDeps {
   engine: Engine;
@@ -26,6 +27,8 @@ export interface LaunchDeps {
   /** Extra labels, e.g. VS Code's devcontainer.metadata. */
   extraLabels?: Record<string, string>;
   onProgress?: ProgressFn;
+  /** Host programs (macOS `security` for a Keychain login); default: execa. */
+  runProgram?: ProgramRunner;
   warn?: (message: string) => void;
   /** Details for `--verbose`. */
   debug?: (message: string) => void;

@@ -83,7 +83,13 @@ function createAgentContainer(
   return engine.createContainer({
     name: plan.name,
     image,
-    labels: { ...plan.labels, [Labels.image]: image, ...KEEPER_LABELS, ...extraLabels },
+    labels: {
+      ...plan.labels,
+      [Labels.image]: image,
+      ...KEEPER_LABELS,
+      ...(facts.usernsMode ? { [Labels.userns]: facts.usernsMode } : {}),
+      ...extraLabels,
+    },
     env: plan.env,
     // The keeper keeps it up and answers `list`; the agent runs through `docker exec`.
     ...KEEPER_CONTAINER,
@@ -98,6 +104,7 @@ function createAgentContainer(
     securityOpt: plan.securityOpt,
     capDrop: plan.capDrop,
     capAdd: [],
+    ...(facts.usernsMode ? { usernsMode: facts.usernsMode } : {}),
   });
 }
 

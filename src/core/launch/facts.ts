@@ -5,6 +5,7 @@ import type { HostFacts } from '../../config/paths.js';
 import type { Engine, EngineInfo } from '../../docker/engine.js';
 import type { RepoFacts } from '../../git/repo.js';
 import { listWorkTree, type WorkTreeEntry } from '../../workspace/workspace.js';
+import { engineKind, usernsFor } from '../engine-profile.js';
 import type { HomeFileTransform } from '../home.js';
 import { shortId } from '../names.js';
 import { type LaunchOptions, type LaunchPlan, planLaunch } from '../plan.js';
@@ -14,6 +15,7 @@ import type { LaunchSteps } from './context.js';
 import { engineSeesHostFiles } from './deliver.js';
 import { deliveryKey } from './deliver-label.js';
 import { existingAuth, findSecretsFile, resolveSource, unreadableByAgent } from './host-facts.js';
+import { type KeychainLogin, keychainLogin } from './keychain.js';
 
 /** Everything the launch knows before it creates anything. */
 export interface LaunchFacts {
@@ -24,6 +26,10 @@ export interface LaunchFacts {
   copy: CopyChoice;
   /** MCP servers and other per-file additions to the home. */
   transform: HomeFileTransform | undefined;
+  /** The agent container's user namespace: `keep-id` on rootless Podman (engine-profile.ts). */
+  usernsMode: string | undefined;
+  /** A login read from the macOS Keychain (no host file): written into the home. */
+  keychain: KeychainLogin | undefined;
   /** What to copy from the work tree; git lists it while names and images are checked. */
   entries: Promise<WorkTreeEntry[]>;
 }
@@ -48,7 +54,10 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
   const { repo, source } = settledValue(resolved);
   const secretsFile = settledValue(secrets);
   const authFound = settledValue(auth);
+  const keychain = await keychainLogin(agent, options, authFound, deps, (m) => steps.warn(m));
   const copy = settledValue(copyChoice);
+  const known = settledValue(info);
+  const usernsMode = known ? usernsFor(engineKind(known, deps.engine.endpoint)) : undefined;
   const entries = listWorkTree(repo.root, options.includeIgnored ?? false);
   entries.catch(() => undefined);
   const plan = planLaunch({
@@ -80,7 +89,7 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
   });
   await claimName(deps.engine, plan, options.replace ?? false);
   steps.checkAbort();
-  return { agent, repo, source, plan, copy, transform, entries };
+  return { agent, repo, source, plan, copy, usernsMode, keychain, transform, entries };
 }
 
 /** From where the engine runs (asked once, early; a local unix socket decides without it). */

@@ -82,6 +82,7 @@ export async function fillAndStart(
       agent,
       plan,
       ...(facts.transform ? { transform: facts.transform } : {}),
+      ...(facts.keychain ? { logins: [facts.keychain] } : {}),
     });
     tar.finish();
   })();

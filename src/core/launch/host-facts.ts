@@ -7,6 +7,7 @@ import { HOST_OBJECTS } from '../../container-paths.js';
 import { LaunchError } from '../../errors.js';
 import { cloneOrFetch, parseRemoteSource } from '../../git/clone.js';
 import { type RepoFacts, readRepo } from '../../git/repo.js';
+import { localSourcePath, pathHostOf } from '../host-paths.js';
 import type { LaunchPlan } from '../plan.js';
 import type { ProgressFn } from '../progress.js';
 
@@ -17,6 +18,8 @@ export async function resolveSource(
   host: HostFacts,
   progress: ProgressFn,
 ): Promise<{ repo: RepoFacts; source: { kind: 'local' | 'url'; value: string } }> {
+  // Paths pasted from Windows or a WSL share become the folder to open (host-paths.ts).
+  value = localSourcePath(value, pathHostOf(host));
   const remote = parseRemoteSource(value, (p) => existsSync(p));
   if (remote) {
     progress({ step: 'source', message: `fetching ${remote.url}`, state: 'start' });

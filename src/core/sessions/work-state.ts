@@ -134,6 +134,8 @@ export async function workStateOfStopped(
     entrypoint: ['sleep'],
     cmd: ['300'],
     ...(details.user ? { user: details.user } : {}),
+    // The session's uid mapping (keep-id on rootless Podman, which inspect reports as `private`).
+    ...(details.labels[Labels.userns] ? { usernsMode: details.labels[Labels.userns] } : {}),
     workingDir: WORKSPACE_DIR,
     mounts: [
       { type: 'volume', source: volume, target: WORKSPACE_DIR, readOnly: true },

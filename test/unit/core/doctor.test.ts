@@ -150,6 +150,7 @@ describe('runDoctor', () => {
     expect(report.checks.map((c) => c.name)).toEqual([
       'engine',
       'storage-driver',
+      'launch-path',
       'git',
       'secrets-file',
       'login.claude',
@@ -158,7 +159,7 @@ describe('runDoctor', () => {
       'login.gemini',
       'code',
     ]);
-    expect(report.summary).toEqual({ ok: 6, warn: 3, fail: 0 });
+    expect(report.summary).toEqual({ ok: 7, warn: 3, fail: 0 });
     expect(report.ok).toBe(true);
     for (const check of report.checks) {
       if (check.status !== 'ok') expect(check.remedy, check.name).toMatch(/\S/);
@@ -582,7 +583,7 @@ describe('login checks', () => {
     });
   });
 
-  it('macOS: finds the Claude login in the Keychain with `security`, and says a container cannot read it', async () => {
+  it('macOS: finds the Claude login in the Keychain with `security`, and says how a launch delivers it', async () => {
     const deps = fakeDeps({
       platform: 'darwin',
       homedir: '/Users/me',
@@ -596,7 +597,7 @@ describe('login checks', () => {
     expect(check).toMatchObject({
       status: 'warn',
       detail: expect.stringMatching(
-        /macOS Keychain \(`Claude Code-credentials`\), which a container cannot read/,
+        /macOS Keychain \(`Claude Code-credentials`\): a launch copies it into the container .*cannot reach the Keychain/,
       ),
       remedy: expect.stringMatching(/claude setup-token/),
       facts: { keychain: true },

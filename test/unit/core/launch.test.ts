@@ -102,6 +102,49 @@ describe('launch() with the fake engine', () => {
     expect(git('show', `${pin}:staged.txt`)).toBe('staged');
   });
 
+  it('on rootless Podman runs the agent with --userns=keep-id and records it in a label', async () => {
+    const engine = new FakeEngine([], []);
+    engine.infoOverride = { name: 'Podman', rootless: true, version: '4.3.1' };
+    const { deps: d } = deps(engine);
+    await launch({ ...options, source: repo, feature: 'pod' }, d);
+    const spec = engine.specs.get('id-claude-demo-pod');
+    expect(spec?.usernsMode).toBe('keep-id');
+    expect(spec?.labels[Labels.userns]).toBe('keep-id');
+    // Rootful Podman and Docker keep the engine's default.
+    const docker = new FakeEngine([], []);
+    await launch({ ...options, source: repo, feature: 'dock' }, deps(docker).deps);
+    expect(docker.specs.get('id-claude-demo-dock')?.usernsMode).toBeUndefined();
+  });
+
+  it("on macOS writes Claude's Keychain login into the home (0600), nowhere in the container's spec", async () => {
+    const engine = new FakeEngine([], []);
+    const secret = '{"claudeAiOauth":{"accessToken":"sk-ant-oat01-from-keychain"}}';
+    const calls: string[][] = [];
+    const { deps: d } = deps(engine, {
+      runProgram: async (file, args) => {
+        calls.push([file, ...args]);
+        return { exitCode: 0, stdout: `${secret}\n`, stderr: '' };
+      },
+    });
+    const result = await launch(
+      { ...options, source: repo, feature: 'mac', auth: 'ro' },
+      { ...d, host: { ...d.host, platform: 'darwin' as const } },
+    );
+    expect(calls).toEqual([['security', 'find-generic-password', '-s', 'Claude Code-credentials', '-w']]);
+    const login = engine.archives[0]?.entries.get('home/agent/.claude/.credentials.json');
+    expect(login).toMatchObject({ mode: 0o600, content: `${secret}\n` });
+    expect(JSON.stringify(engine.specs.get('id-claude-demo-mac'))).not.toContain('sk-ant-oat01');
+    expect(result.warnings.join('\n')).toContain('login read from the macOS Keychain');
+    expect(result.warnings.join('\n')).not.toContain('sk-ant-oat01');
+    // --auth none never asks.
+    calls.length = 0;
+    await launch(
+      { ...options, source: repo, feature: 'mac2', auth: 'none' },
+      { ...d, host: { ...d.host, platform: 'darwin' as const } },
+    );
+    expect(calls).toEqual([]);
+  });
+
   it('removes the container, its volume and its host refs when the start fails', async () => {
     const engine = new FakeEngine([], []);
     engine.failStart = new Error('no such image layer');

@@ -66,6 +66,18 @@ describe('removeSessions', () => {
     expect(engine.removedVolumes).toEqual([]);
   });
 
+  it("checks a stopped keep-id session (rootless Podman) in a keep-id helper, so its files are its user's", async () => {
+    const engine = new FakeEngine([
+      { name: 'pod', state: 'exited', userns: 'keep-id' },
+      { name: 'plain', state: 'exited' },
+    ]);
+    await removeSessions(engine.asEngine(), ['pod', 'plain']);
+    expect(engine.createdSpecs.map((s) => [s.name.replace(/-[0-9a-f]{6}$/, ''), s.usernsMode])).toEqual([
+      ['pod-check', 'keep-id'],
+      ['plain-check', undefined],
+    ]);
+  });
+
   it('checks a stopped container in a throwaway container and removes that too', async () => {
     const engine = new FakeEngine([{ name: 'a', state: 'exited' }]);
     await removeSessions(engine.asEngine(), ['a']);

@@ -147,6 +147,15 @@ describe('listSessions', () => {
     expect(engine.execs.map((e) => e.id)).toEqual(['id-old']);
   });
 
+  it('on Podman asks every container through exec: its attach cannot reach the keeper', async () => {
+    const engine = new FakeEngine([{ name: 'pod', keeper: true, git: gitOutput(['abc x'], ['?? f']) }]);
+    engine.productName = 'Podman';
+    const [item] = await listSessions({ engine: engine.asEngine() });
+    expect(item).toMatchObject({ name: 'pod', ahead: 1, uncommitted: true });
+    expect(engine.attaches).toEqual([]);
+    expect(engine.execs.map((e) => e.id)).toEqual(['id-pod']);
+  });
+
   it('shows unknown for a container whose keeper does not answer in time, and lists the rest', async () => {
     const engine = new FakeEngine([
       { name: 'wedged', created: '2026-11-25T11:00:00.000Z', keeper: 'hang' },
