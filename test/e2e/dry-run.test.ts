@@ -48,7 +48,7 @@ describe('launch --dry-run', () => {
       ]),
     );
     expect(plan.env).toContain('HOME');
-    // Nothing of its name exists (other engines' tests may create their own meanwhile).
+    // Nothing of its name exists (other tests on the same engine may create theirs meanwhile).
     const ours = ourObjects();
     expect(ours.containers.filter((n) => n.startsWith('claude-dry-repo'))).toEqual([]);
     expect(ours.volumes.filter((n) => n.startsWith('claude-dry-repo'))).toEqual([]);
