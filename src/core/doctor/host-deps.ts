@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { AgentName } from '../../agents/types.js';
 import { hostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
 import type { DoctorDeps, FileProbe, ImageState, RunResult } from './types.js';
@@ -70,7 +71,14 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
       ...(detail ? { detail } : {}),
     };
   });
-  return [...chain, ...(await projectStates(engine))];
+  // The agent images the current inputs call for, built: what a launch would build a layer on.
+  const agentImages = new Map<AgentName, string | undefined>(
+    status.images.map((i) => [
+      i.name as AgentName,
+      i.state === 'current' ? `${i.repo}:${i.expectedTag}` : undefined,
+    ]),
+  );
+  return [...chain, ...(await projectStates(engine, agentImages))];
 }
 
 /** `claude 2.1.0 (newest 2.1.3: launch-agent images update), codex 0.9.1` */
@@ -87,16 +95,19 @@ function cliVersions(
   return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
-async function projectStates(engine: Engine): Promise<ImageState[]> {
+async function projectStates(
+  engine: Engine,
+  agentImages: ReadonlyMap<AgentName, string | undefined>,
+): Promise<ImageState[]> {
   const { findRepoRoot, projectLayerStates } = await import('../images/project-status.js');
   const repoRoot = await findRepoRoot(process.cwd());
   if (!repoRoot) return [];
-  const states = await projectLayerStates(engine, { repoRoot, host: hostFacts() });
+  const states = await projectLayerStates(engine, { repoRoot, host: hostFacts(), agentImages });
   return states.map((state) => ({
     image: `launch-agent/project for ${state.agent}`,
     present: state.present,
     upToDate: state.present,
-    detail: `${path.basename(repoRoot)}: ${state.sources.join(' + ')}${state.expected ? '' : `, on launch-agent/${state.agent}, which is not built yet`}`,
+    detail: `${path.basename(repoRoot)}: ${state.sources.join(' + ')}${state.expected ? '' : `, on launch-agent/${state.agent}, which is not built (or out of date)`}`,
   }));
 }
 

@@ -31,7 +31,13 @@ export async function findRepoRoot(dir: string): Promise<string | undefined> {
  */
 export async function projectLayerStates(
   engine: Engine,
-  input: { repoRoot: string; host: HostFacts; namespace?: string },
+  input: {
+    repoRoot: string;
+    host: HostFacts;
+    namespace?: string;
+    /** Each agent image the current inputs call for (imageStatus); default `<agent>:latest`. */
+    agentImages?: ReadonlyMap<AgentName, string | undefined>;
+  },
 ): Promise<ProjectLayerState[]> {
   const namespace = input.namespace ?? IMAGE_NAMESPACE;
   const config = await loadMcpConfig({ host: input.host, repoDir: input.repoRoot });
@@ -43,7 +49,8 @@ export async function projectLayerStates(
       servers: config.servers,
     });
     if (!context) continue;
-    const parent = await engine.inspectImage(`${namespace}/${agent.name}:latest`);
+    const ref = input.agentImages ? input.agentImages.get(agent.name) : `${namespace}/${agent.name}:latest`;
+    const parent = ref ? await engine.inspectImage(ref) : undefined;
     const expected = parent ? `${namespace}/project:${contentHash(context.files, {}, parent.id)}` : undefined;
     const present = expected ? (await engine.inspectImage(expected)) !== undefined : false;
     states.push({ agent: agent.name, sources: context.sources, ...(expected ? { expected } : {}), present });
