@@ -2,8 +2,9 @@ import { type Command, Option } from 'commander';
 import { AGENT_NAMES, type AgentDescriptor, type AgentName } from '../../agents/types.js';
 import { LaunchError } from '../../errors.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
-import type { ProgressFn } from '../progress.js';
+import { stepLines } from '../step-lines.js';
 import { formatBytes, table } from '../table.js';
+import { registerImagesUpdate } from './images-update.js';
 
 interface BuildFlags extends CommonOptions {
   agent?: string;
@@ -82,56 +83,7 @@ export function registerImages(program: Command): void {
     });
   });
 
-  addCommonOptions(
-    images
-      .command('update [agents...]')
-      .description(
-        'ask npm for the newest agent CLIs and rebuild only if one is new (default: every agent; the others keep their versions)',
-      )
-      .option('--base-image <image>', 'the base image of the chain to update')
-      .option('--ca-bundle <file>', 'the CA bundle of the chain to update')
-      .addOption(new Option('--images-dir <dir>', 'build contexts directory (tests)').hideHelp())
-      .addOption(new Option('--image-namespace <name>', 'repository namespace (tests)').hideHelp()),
-  ).action(
-    async (
-      names: string[],
-      flags: CommonOptions & {
-        baseImage?: string;
-        caBundle?: string;
-        imagesDir?: string;
-        imageNamespace?: string;
-      },
-    ) => {
-      const ctx = new CliContext(flags);
-      const { getAgent } = await import('../../agents/registry.js');
-      const chosen = names.map((name) => getAgent(name).name);
-      const { updateImages } = await import('../../core/images/update.js');
-      const engine = await ctx.engine();
-      using progress = await ctx.progress();
-      const result = await updateImages(engine, {
-        agents: chosen,
-        baseImage: flags.baseImage,
-        caBundle: flags.caBundle,
-        imagesDir: flags.imagesDir,
-        namespace: flags.imageNamespace,
-        onProgress: stepLines(ctx, progress.report),
-        onOutput: ctx.logger.verbose ? (text) => ctx.logger.debug(text.trimEnd()) : undefined,
-      });
-      ctx.print(result, () => {
-        const lines = result.checked.map((c) =>
-          c.updated
-            ? `${c.agent.padEnd(8)} ${c.installed ?? '(not built)'} -> ${c.newest}`
-            : `${c.agent.padEnd(8)} ${c.newest} (the newest)`,
-        );
-        lines.push(
-          result.build
-            ? `built ${result.built} of ${result.build.images.length} images`
-            : 'nothing new, nothing built',
-        );
-        return lines.join('\n');
-      });
-    },
-  );
+  registerImagesUpdate(images);
 
   addCommonOptions(
     images
@@ -255,15 +207,6 @@ export function registerImages(program: Command): void {
       });
     },
   );
-}
-
-/** Without a spinner (CI logs, pipes) a build still says which layer starts and ends, on stderr. */
-function stepLines(ctx: CliContext, report: ProgressFn): ProgressFn {
-  if (process.stderr.isTTY || ctx.logger.verbose) return report;
-  return (event) => {
-    report(event);
-    if (event.state && event.state !== 'update') ctx.logger.info(event.message);
-  };
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
