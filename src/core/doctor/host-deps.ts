@@ -82,7 +82,7 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
 }
 
 /** `claude 2.1.0 (newest 2.1.3: launch-agent images update), codex 0.9.1` */
-function cliVersions(
+export function cliVersions(
   installed: Record<string, string>,
   newest: Record<string, string | undefined>,
 ): string | undefined {
