@@ -48,12 +48,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await registry.stop();
   rmSync(tmp, { recursive: true, force: true });
-  const ids = docker('images', '--filter', `reference=${ns}/*`, '-q').split('\n').filter(Boolean);
-  for (const id of new Set(ids)) {
+  // By tag: an image id may also carry another chain's tags (the engine's cache shares layers).
+  const refs = docker('images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${ns}/*`);
+  for (const ref of refs.split('\n').filter(Boolean)) {
     try {
-      execFileSync('docker', ['rmi', '-f', id], { stdio: 'ignore' });
+      execFileSync('docker', ['rmi', ref], { stdio: 'ignore' });
     } catch {
-      // went with a child removed before it
+      // already gone
     }
   }
 });
