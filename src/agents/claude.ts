@@ -52,6 +52,7 @@ export const claude: AgentDescriptor = {
   },
   tokenEnv: ['CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_API_KEY'],
   longLivedToken: { env: 'CLAUDE_CODE_OAUTH_TOKEN', how: 'run `claude setup-token`' },
+  egressHosts: ['api.anthropic.com', 'claude.ai', 'console.anthropic.com', 'platform.claude.com'],
   containerEnv: { DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' },
   interactive: ['claude', '--dangerously-skip-permissions'],
   headless: (prompt) => ['claude', '-p', prompt, '--dangerously-skip-permissions'],

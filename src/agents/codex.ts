@@ -45,6 +45,7 @@ export const codex: AgentDescriptor = {
   },
   tokenEnv: ['CODEX_API_KEY', 'OPENAI_API_KEY'],
   longLivedToken: { env: 'CODEX_API_KEY', how: 'create an API key at https://platform.openai.com/api-keys' },
+  egressHosts: ['api.openai.com', 'auth.openai.com', 'chatgpt.com'],
   containerEnv: { CODEX_HOME: '/home/agent/.codex' },
   // Codex's own bwrap sandbox cannot start inside Docker; the container is the sandbox.
   interactive: ['codex', '--dangerously-bypass-approvals-and-sandbox'],

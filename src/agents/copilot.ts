@@ -45,6 +45,7 @@ export const copilot: AgentDescriptor = {
     ];
   },
   tokenEnv: ['COPILOT_GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN'],
+  egressHosts: ['api.githubcopilot.com', '*.githubcopilot.com', 'github.com', 'api.github.com'],
   containerEnv: {},
   interactive: ['copilot', '--allow-all-tools'],
   headless: (prompt) => ['copilot', '-p', prompt, '--allow-all-tools'],

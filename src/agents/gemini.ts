@@ -50,6 +50,13 @@ export const gemini: AgentDescriptor = {
     ];
   },
   tokenEnv: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+  egressHosts: [
+    'generativelanguage.googleapis.com',
+    'cloudcode-pa.googleapis.com',
+    'oauth2.googleapis.com',
+    'accounts.google.com',
+    'www.googleapis.com',
+  ],
   containerEnv: { GEMINI_CLI_TRUST_WORKSPACE: 'true' },
   interactive: ['gemini', '--approval-mode=yolo'],
   headless: (prompt) => ['gemini', '-p', prompt, '--approval-mode=yolo'],

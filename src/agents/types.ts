@@ -42,6 +42,8 @@ export interface AgentDescriptor {
    * log the host out): doctor recommends this long-lived token in the secrets file instead.
    */
   longLivedToken?: { env: string; how: string };
+  /** Its API and login hosts: the built-in `agent` group of `--network allowlist`. */
+  egressHosts: string[];
   /** Env set in the container for this agent (non-secret only). */
   containerEnv: Record<string, string>;
   /** Interactive command in /workspace. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'smol-toml';
 import { LaunchError, messageOf } from '../errors.js';
+import { networkTable } from './network.js';
 import { type HostFacts, userConfigFile } from './paths.js';
 
 /**
@@ -81,5 +82,8 @@ export async function readUserConfig(host: HostFacts): Promise<UserConfig> {
     }
     config[key] = String(value);
   }
+  // `[network] mode` wins over the older `[defaults] network`.
+  const network = networkTable(doc, file);
+  if (network.mode) config.network = network.mode;
   return config;
 }

@@ -22,6 +22,8 @@ export interface ImageOptions {
   /** One agent's chain (base, agents, that agent); default or `all`: every agent. */
   agent?: AgentName | undefined;
   all?: boolean | undefined;
+  /** Only the egress proxy's image (launch-agent/proxy). */
+  proxyOnly?: boolean | undefined;
   baseImage?: string | undefined;
   caBundle?: string | undefined;
   /** npm version specs per agent (default `latest`, resolved when the agents layer is built). */
@@ -64,6 +66,8 @@ export interface EnsureImagesResult {
   images: EnsuredImage[];
   /** `launch-agent/<agent>:<hash>` when one agent was asked for. */
   agentImage?: string;
+  /** `launch-agent/proxy:<hash>` when the proxy was in the chain. */
+  proxyImage?: string;
   baseImage: string;
   caBundle?: string;
   /** How many layers were built (0: the chain was up to date). */
@@ -134,9 +138,11 @@ export async function ensureImages(
 
   const agentImage =
     options.agent && !options.all ? images.find((i) => i.name === options.agent)?.ref : undefined;
+  const proxyImage = images.find((i) => i.name === 'proxy')?.ref;
   return {
     images,
     ...(agentImage ? { agentImage } : {}),
+    ...(proxyImage ? { proxyImage } : {}),
     baseImage: settings.baseImage,
     ...(settings.caBundle ? { caBundle: settings.caBundle } : {}),
     built: images.filter((i) => i.built).length,

@@ -5,9 +5,10 @@ import type { CopyMethod } from './launch/bind-copy.js';
 import { interrupted, type LaunchDeps, LaunchSteps } from './launch/context.js';
 import { createSession } from './launch/create.js';
 import { CreatedObjects } from './launch/created.js';
+import { prepareEgress } from './launch/egress.js';
 import { gatherFacts } from './launch/facts.js';
 import { fillAndStart } from './launch/fill.js';
-import { ensureAgentImage } from './launch/image.js';
+import { ensureAgentImage, ensureProxyImage } from './launch/image.js';
 import { projectImageFor } from './launch/project-image.js';
 import type { LaunchOptions } from './plan.js';
 
@@ -26,6 +27,8 @@ export interface LaunchResult {
   repo: string;
   user: string;
   created: string;
+  /** bridge, none or allowlist (then `egress NAME` shows what it reached). */
+  network: string;
   /**
    * `method`: how the files got in (see CopyMethod in launch/bind-copy.ts); `history`: `shared`
    * when the workspace borrows the host's objects read-only, `copied` when it holds its own.
@@ -71,6 +74,15 @@ async function launchSteps(options: LaunchOptions, steps: LaunchSteps): Promise<
     : ((await projectImageFor(agent.name, agentImage, repo.root, deps)) ?? agentImage);
   steps.checkAbort();
 
+  // allowlist: the proxy and its internal network, removed like the rest if the launch fails.
+  await using egress = await prepareEgress({
+    engine: deps.engine,
+    plan,
+    allowList: facts.allowList,
+    progress: steps.progress,
+    proxyImage: () =>
+      (deps.ensureProxyImage ?? ((o, p) => ensureProxyImage(deps.engine, o, p)))(options, deps.onProgress),
+  });
   await using created = new CreatedObjects(deps.engine);
   // The host keeps every object the workspace starts from (see pinSession), even after a gc.
   created.hostRefs = { gitDir: repo.commonDir, session: plan.name };
@@ -79,7 +91,9 @@ async function launchSteps(options: LaunchOptions, steps: LaunchSteps): Promise<
   const volumeRoot = deferred();
   const session = await createSession(facts, image, created, volumeRoot.promise, steps);
   const copied = await fillAndStart(facts, session, created, volumeRoot, steps);
+  await egress.ready;
   created.keep();
+  egress.keep();
 
   const remotes: Record<string, string> = { local: GATE };
   if (repo.originUrl) remotes.origin = repo.originUrl;
@@ -95,6 +109,7 @@ async function launchSteps(options: LaunchOptions, steps: LaunchSteps): Promise<
     repo: repo.root,
     user: `${plan.user.uid}:${plan.user.gid}`,
     created: plan.labels[Labels.created]!,
+    network: plan.network,
     copied: {
       files: copied.files,
       bytes: copied.bytes,

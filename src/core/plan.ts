@@ -1,4 +1,5 @@
 import type { AgentDescriptor, AgentName, AuthLocation } from '../agents/types.js';
+import { NETWORK_MODES, type NetworkMode, parseHostPattern } from '../config/network.js';
 import { AUTH_ROOT, HOME, HOST_OBJECTS, SECRETS_MOUNT, WORKSPACE } from '../container-paths.js';
 import type { MountSpec } from '../docker/engine.js';
 import { GATE_PROTOCOL, Labels, managedLabels } from '../docker/labels.js';
@@ -8,6 +9,7 @@ import { type Delivery, deliveryMount } from './launch/deliver.js';
 import { deliveryLabel } from './launch/deliver-label.js';
 import { parseCpus, parseMemory, parsePids } from './limits.js';
 import { containerName, validateFeature } from './names.js';
+import { egressName, proxyEnv } from './network/proxy.js';
 
 export type LaunchMode = 'attach' | 'detach' | 'prompt' | 'shell';
 export type AuthMode = 'ro' | 'rw' | 'none';
@@ -25,6 +27,8 @@ export interface LaunchOptions {
   memory?: string;
   pids?: string;
   network?: string;
+  /** `--allow HOST`: more hosts for `--network allowlist`. */
+  allow?: string[];
   env?: string[];
   secretsFile?: string;
   includeIgnored?: boolean;
@@ -77,7 +81,13 @@ export interface LaunchPlan {
   nanoCpus: number;
   memoryBytes: number;
   pidsLimit: number;
-  network: string;
+  network: NetworkMode;
+  /** The engine network the agent container joins: the mode, or allowlist's internal network. */
+  containerNetwork: string;
+  /** `--allow` hosts, checked (allowlist only). */
+  allow: string[];
+  /** allowlist: an outside name fails to resolve in ~2 s, not the engine's ~20 s. */
+  dnsOptions: string[];
   securityOpt: string[];
   capDrop: string[];
   /** Credential files, linked (not copied) into the home: homePath -> path in the container. */
@@ -112,9 +122,15 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     });
   }
   const network = options.network ?? 'bridge';
-  if (network !== 'bridge' && network !== 'none') {
-    throw new LaunchError('USAGE', `--network must be bridge or none, got \`${network}\``, {
-      hint: 'bridge (the default) reaches the network; none cuts it off',
+  if (!NETWORK_MODES.includes(network as NetworkMode)) {
+    throw new LaunchError('USAGE', `--network must be bridge, none or allowlist, got \`${network}\``, {
+      hint: 'bridge (the default) reaches the network; allowlist only listed hosts, through a proxy; none nothing',
+    });
+  }
+  const allow = (options.allow ?? []).map((host) => parseHostPattern(host, '--allow'));
+  if (allow.length > 0 && network !== 'allowlist') {
+    throw new LaunchError('USAGE', `--allow needs --network allowlist, got --network ${network}`, {
+      hint: 'add --network allowlist (or [network] mode = "allowlist" in config.toml)',
     });
   }
   const mode = options.mode;
@@ -192,6 +208,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     ...(input.deliver && deliveries.length > 0
       ? deliveryLabel({ gid: user.gid, files: deliveries }, input.deliver.key)
       : {}),
+    [Labels.network]: network,
   });
   const env = [
     `HOME=${HOME}`,
@@ -200,6 +217,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     `LAUNCH_AGENT_AGENT=${agent.name}`,
     `LAUNCH_AGENT_CONTAINER=${name}`,
     ...Object.entries(agent.containerEnv).map(([k, v]) => `${k}=${v}`),
+    ...(network === 'allowlist' ? proxyEnv() : []),
     ...userEnv,
   ];
 
@@ -218,7 +236,10 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     nanoCpus: parseCpus(options.cpus ?? '2'),
     memoryBytes: parseMemory(options.memory ?? '4g'),
     pidsLimit: parsePids(options.pids ?? '512'),
-    network,
+    network: network as NetworkMode,
+    containerNetwork: network === 'allowlist' ? egressName(name) : network,
+    allow,
+    dnsOptions: network === 'allowlist' ? ['timeout:1', 'attempts:1'] : [],
     securityOpt: ['no-new-privileges:true'],
     capDrop: ['ALL'],
     authLinks,

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { type HostFacts, hostFacts } from '../config/paths.js';
 import type { ContainerSummary, Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
+import { startEgress, stopEgress } from './network/objects.js';
 import { ENTRYPOINT } from './plan.js';
 import { hasKeeper } from './sessions/keeper.js';
 import { containerLogs } from './sessions/logs.js';
@@ -147,6 +148,7 @@ export async function stopSessions(
   return Promise.all(
     sessions.map(async (s) => {
       if (s.running) await deps.engine.stopContainer(s.id, options.timeoutSeconds ?? 10);
+      if (s.network === 'allowlist') await stopEgress(deps.engine, s.name);
       return { name: s.name, id: s.id, state: 'exited' };
     }),
   );
@@ -158,6 +160,7 @@ export async function startSessions(deps: SessionDeps, names: string[]): Promise
   const { redeliver } = await import('./launch/deliver.js');
   return Promise.all(
     sessions.map(async (s) => {
+      if (s.network === 'allowlist') await startEgress(deps.engine, s.name);
       if (!s.running) await deps.engine.startContainer(s.id);
       // A stop emptied the tmpfs they live in (running too: it may have been started by hand).
       const warnings = await redeliver(deps.engine, s, deps.host ?? hostFacts());

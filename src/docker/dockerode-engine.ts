@@ -22,6 +22,8 @@ import type {
   ImageDetails,
   LogsOptions,
   NetworkDetails,
+  NetworkSpec,
+  NetworkSummary,
   RunContainerOptions,
   VolumeSummary,
 } from './engine.js';
@@ -294,6 +296,53 @@ export class DockerodeEngine implements Engine {
     }
   }
 
+  async createNetwork(spec: NetworkSpec): Promise<string> {
+    return this.#call(`create network ${spec.name}`, async () => {
+      const network = await this.#docker.createNetwork({
+        Name: spec.name,
+        Labels: spec.labels,
+        Internal: spec.internal,
+        CheckDuplicate: true,
+        ...(spec.options ? { Options: spec.options } : {}),
+      });
+      return network.id;
+    });
+  }
+
+  async removeNetwork(nameOrId: string): Promise<void> {
+    try {
+      await this.#docker.getNetwork(nameOrId).remove();
+    } catch (error) {
+      if (statusOf(error) !== 404) throw this.mapError(`remove network ${nameOrId}`, error);
+    }
+  }
+
+  async listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]> {
+    return this.#call('list networks', async () => {
+      const list = await this.#docker.listNetworks({ filters: { label: labelFilter(labels) } });
+      return list.map((n) => ({
+        id: n.Id,
+        name: n.Name,
+        internal: n.Internal ?? false,
+        labels: n.Labels ?? {},
+        created: n.Created,
+      }));
+    });
+  }
+
+  async connectNetwork(
+    network: string,
+    container: string,
+    options: { aliases?: string[] } = {},
+  ): Promise<void> {
+    await this.#call(`connect ${container} to ${network}`, () =>
+      this.#docker.getNetwork(network).connect({
+        Container: container,
+        ...(options.aliases ? { EndpointConfig: { Aliases: options.aliases } } : {}),
+      }),
+    );
+  }
+
   async createVolume(name: string, labels: Record<string, string>): Promise<void> {
     await this.#call(`create volume ${name}`, () =>
       this.#docker.createVolume({ Name: name, Labels: labels }),
@@ -361,6 +410,7 @@ export class DockerodeEngine implements Engine {
           Memory: spec.memoryBytes,
           PidsLimit: spec.pidsLimit,
           NetworkMode: spec.network,
+          ...(spec.dnsOptions?.length ? { DnsOptions: spec.dnsOptions } : {}),
           SecurityOpt: spec.securityOpt,
           CapDrop: spec.capDrop,
           CapAdd: spec.capAdd,
@@ -370,6 +420,9 @@ export class DockerodeEngine implements Engine {
             : {}),
           ...(spec.usernsMode ? { UsernsMode: spec.usernsMode } : {}),
         },
+        ...(spec.networkAliases
+          ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.networkAliases } } } }
+          : {}),
       });
       return container.id;
     });

@@ -73,6 +73,32 @@ export interface Engine {
   resizeContainerTty?(id: string, size: TtySize): Promise<void>;
   /** A network's driver and options (e.g. the bridge's `com.docker.network.driver.mtu`). */
   inspectNetwork?(name: string): Promise<NetworkDetails | undefined>;
+
+  /** Returns the network's id. */
+  createNetwork(spec: NetworkSpec): Promise<string>;
+  /** Gone already is fine. */
+  removeNetwork(nameOrId: string): Promise<void>;
+  listNetworks(labels: Record<string, string>): Promise<NetworkSummary[]>;
+  /** Attaches a (created or running) container to one more network. */
+  connectNetwork(network: string, container: string, options?: { aliases?: string[] }): Promise<void>;
+}
+
+export interface NetworkSpec {
+  name: string;
+  labels: Record<string, string>;
+  /** No way out of the network: the engine neither routes nor NATs it. */
+  internal: boolean;
+  /** Driver options, e.g. `com.docker.network.bridge.inhibit_ipv4`. */
+  options?: Record<string, string>;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  internal: boolean;
+  labels: Record<string, string>;
+  /** RFC 3339. */
+  created: string;
 }
 
 export interface EngineInfo {
@@ -155,6 +181,10 @@ export interface ContainerSpec {
   memoryBytes: number;
   pidsLimit: number;
   network: string;
+  /** Other names the container answers to on `network` (a user-defined network only). */
+  networkAliases?: string[];
+  /** resolv.conf options, e.g. `timeout:1`. */
+  dnsOptions?: string[];
   securityOpt: string[];
   capDrop: string[];
   capAdd: string[];

@@ -13,6 +13,10 @@ export const Labels = {
   version: `${LABEL_PREFIX}.version`,
   created: `${LABEL_PREFIX}.created`,
   image: `${LABEL_PREFIX}.image`,
+  /** `--network` of an agent container: bridge, none or allowlist. */
+  network: `${LABEL_PREFIX}.network`,
+  /** On an allowlist session's proxy and network: the agent container they serve. */
+  session: `${LABEL_PREFIX}.session`,
   /** The keeper protocol the container's main process speaks (`list` asks it over attach). */
   keeper: `${LABEL_PREFIX}.keeper`,
   /** The user namespace the session runs in (`keep-id` on rootless Podman); its helpers repeat it. */
@@ -29,7 +33,9 @@ export const Labels = {
 } as const;
 
 /** `copy` and `check`: short-lived helper containers (a launch's workspace copy, a stopped workspace's check). */
-export type ObjectKind = 'container' | 'volume' | 'image' | HelperKind;
+export type ObjectKind = 'container' | 'volume' | 'image' | HelperKind | EgressKind;
+/** An allowlist session's egress proxy container and its internal network. */
+export type EgressKind = 'proxy' | 'network';
 export type HelperKind = 'copy' | 'check';
 export const HELPER_KINDS: ReadonlySet<string> = new Set<HelperKind>(['copy', 'check']);
 

@@ -14,6 +14,7 @@ export const knownTopLevelKeys = [
   'ca_bundle',
   'default_agent',
   'defaults',
+  'network',
 ];
 
 const fieldKeys = [

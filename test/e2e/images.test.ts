@@ -122,7 +122,12 @@ describe('images build --all on the local base image', () => {
   it('builds every layer, tagged by content hash and latest', async () => {
     expect(first.code, first.stderr).toBe(0);
     const result = parseJson<BuildJson>(first);
-    expect(result.images.map((i) => i.name)).toEqual(['base', 'agents', ...agents.map((a) => a.name)]);
+    expect(result.images.map((i) => i.name)).toEqual([
+      'base',
+      'agents',
+      ...agents.map((a) => a.name),
+      'proxy',
+    ]);
     for (const image of result.images) {
       expect(image.built).toBe(true);
       expect(image.ref).toMatch(new RegExp(`^${ns}/${image.name}:[0-9a-f]{12}$`));
@@ -172,6 +177,18 @@ describe('images build --all on the local base image', () => {
     });
   }
 
+  it('the egress proxy image is Debian tinyproxy alone: a few MB, nobody, no shell', async () => {
+    const ref = `${ns}/proxy:latest`;
+    const version = await docker('run', '--rm', ref, '-v');
+    expect(version.code, version.stderr).toBe(0);
+    expect(version.stdout).toMatch(/^tinyproxy 1\./);
+    const inspect = JSON.parse((await docker('image', 'inspect', ref)).stdout)[0];
+    expect(inspect.Config.User).toBe('65534:65534');
+    expect(inspect.Size).toBeLessThan(10 * 1024 * 1024);
+    const shell = await docker('run', '--rm', '--entrypoint', '/bin/sh', ref, '-c', 'true');
+    expect(shell.code).not.toBe(0);
+  });
+
   it('copilot starts from the package unpacked in the image, not into each home', async () => {
     const out = await docker(
       'run',
@@ -192,7 +209,7 @@ describe('images build --all on the local base image', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('nothing built');
     const lines = again.stdout.split('\n').filter((line) => line.startsWith(`${ns}/`));
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     for (const line of lines) expect(line).toMatch(/ up to date$/);
     // One agent's chain is the same images as in --all: nothing to build either.
     const one = parseJson<BuildJson>(await runCli(buildArgs(ns, '--agent', 'gemini', '--json'), { env }));
@@ -259,7 +276,7 @@ describe('without a CA bundle', () => {
 describe('no secret in any layer', () => {
   it('image history and config hold none of the fake tokens present during the build', async () => {
     const secrets = [...Object.values(fakeTokens), fileToken];
-    for (const name of ['base', 'agents', ...agents.map((a) => a.name)]) {
+    for (const name of ['base', 'agents', ...agents.map((a) => a.name), 'proxy']) {
       const history = await docker(
         'history',
         '--no-trunc',

@@ -107,6 +107,10 @@ export class FakeEngine {
       .filter((c) => Object.entries(options.labels).every(([key, value]) => c.labels[key] === value));
   }
 
+  async listNetworks(): Promise<[]> {
+    return [];
+  }
+
   async listVolumes(): Promise<Array<{ name: string; labels: Record<string, string> }>> {
     return this.volumes.map((name) => ({ name, labels: {} }));
   }

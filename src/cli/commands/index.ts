@@ -4,6 +4,7 @@ import { registerCode } from './code.js';
 import { registerCompletion } from './completion.js';
 import { registerCp } from './cp.js';
 import { registerDoctor } from './doctor.js';
+import { registerEgress } from './egress.js';
 import { registerExec } from './exec.js';
 import { registerImages } from './images.js';
 import { registerInit } from './init.js';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerAttach(program);
   registerExec(program);
   registerLogs(program);
+  registerEgress(program);
   registerStats(program);
   registerStop(program);
   registerStart(program);

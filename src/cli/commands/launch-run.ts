@@ -43,6 +43,7 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
       memory: flags.memory ?? defaults.memory,
       pids: flags.pids ?? defaults.pids,
       network: flags.network ?? defaults.network,
+      allow: flags.allow.length > 0 ? flags.allow : undefined,
       secretsFile: flags.secrets,
       prompt: flags.prompt,
     }),
@@ -119,6 +120,10 @@ function describe(result: LaunchResult, mode: string): string {
     `  workspace  ${result.workspace.path} (volume ${result.workspace.volume}, ${result.copied.files} files)`,
     `  push       git push  -> lands in ${result.repo} as ${result.branch}`,
   ];
+  if (result.network === 'allowlist')
+    lines.push(
+      `  network    allowlist: listed hosts only; \`launch-agent egress ${result.name}\` shows what was refused`,
+    );
   if (mode === 'detach') {
     lines.push(
       `  attach     launch-agent attach ${result.name}`,

@@ -14,6 +14,7 @@ interface LaunchFlags {
   memory?: string;
   pids?: string;
   network?: string;
+  allow: string[];
   env: string[];
   secrets?: string;
   includeIgnored?: boolean;
@@ -46,7 +47,16 @@ export function registerLaunch(program: Command): void {
     .option('--cpus <n>', 'CPU limit (default 2)')
     .option('--memory <size>', 'memory limit, e.g. 4g (default 4g)')
     .option('--pids <n>', 'process limit (default 512)')
-    .option('--network <mode>', 'bridge or none (default bridge)')
+    .option(
+      '--network <mode>',
+      'bridge (default), allowlist (listed hosts only, through a proxy) or none; config: [network] mode',
+    )
+    .option(
+      '--allow <host>',
+      'with --network allowlist: also allow HOST (or *.domain); repeatable',
+      collect,
+      [],
+    )
     .option('-e, --env <KEY=VALUE>', 'set a (non-secret) variable; repeatable', collect, [])
     .option('--secrets <file>', 'secrets file (default ~/.config/launch-agent/secrets.env)')
     .option('--include-ignored', 'also copy files git ignores (.env, node_modules, …)')

@@ -36,8 +36,11 @@ export function registerPrune(program: Command): void {
               .join(', ');
         lines.push(`keeping ${k.name}: ${why}`);
       }
+      for (const session of result.strayEgress)
+        lines.push(`${verb} the egress proxy and network of ${session} (its container is gone)`);
       if (lines.length === 0) lines.push('no stopped agent containers');
-      else if (!result.removed && result.removable.length > 0) lines.push('run with --yes to remove them');
+      else if (!result.removed && result.removable.length + result.strayEgress.length > 0)
+        lines.push('run with --yes to remove them');
       return lines.join('\n');
     });
   });

@@ -63,7 +63,9 @@ async function imageStates(engine: Engine): Promise<ImageState[]> {
           ? 'its parent image is missing or stale'
           : image.name === 'agents'
             ? cliVersions(image.agentVersions, newest.versions)
-            : undefined;
+            : image.name === 'proxy'
+              ? 'the egress proxy of --network allowlist'
+              : undefined;
     return {
       image: image.repo,
       present: image.state !== 'missing',

@@ -144,7 +144,8 @@ export async function loadContexts(
           cause: error,
         });
       });
-      if (layer.name === 'base') files = withExtraCa(files, caContent);
+      // The proxy's build stage installs from Debian too; its final image has no use for the CA.
+      if (layer.name === 'base' || layer.name === 'proxy') files = withExtraCa(files, caContent);
       const args = layer.name === 'agents' ? versionArgs(versions) : {};
       return { layer, files, args };
     }),

@@ -1,8 +1,11 @@
 import { agents, getAgent } from '../../agents/registry.js';
 import type { AgentName } from '../../agents/types.js';
 
-/** `project`: the per-project layer on top of an agent image (src/core/images/project-layer.ts). */
-export type LayerName = 'base' | 'agents' | AgentName | 'project';
+/**
+ * `project`: the per-project layer on top of an agent image (src/core/images/project-layer.ts);
+ * `proxy`: the egress proxy of `--network allowlist`.
+ */
+export type LayerName = 'base' | 'agents' | AgentName | 'project' | 'proxy';
 
 /** One image in the chain base -> agents -> <agent> (context `images/<name>/`), or a project's layer. */
 export interface LayerSpec {
@@ -35,18 +38,30 @@ export function agentLayer(name: AgentName, namespace = IMAGE_NAMESPACE): LayerS
   };
 }
 
-/** The layers to ensure, parents first: base and agents always; one agent, or all of them. */
+/** The egress proxy of `--network allowlist` (images/proxy): built on the base image, beside the chain. */
+export function proxyLayer(namespace = IMAGE_NAMESPACE): LayerSpec {
+  return { name: 'proxy', repo: inNamespace('launch-agent/proxy', namespace), parentArg: 'BASE_IMAGE' };
+}
+
+/**
+ * The layers to ensure, parents first: base and agents always; one agent, or all of them and the
+ * proxy. `proxyOnly`: the proxy alone (what a launch in allowlist mode asks for besides its agent).
+ */
 export function layerChain(selection: {
   agent?: AgentName | undefined;
   all?: boolean | undefined;
   namespace?: string | undefined;
+  proxyOnly?: boolean | undefined;
 }): LayerSpec[] {
   const namespace = selection.namespace ?? IMAGE_NAMESPACE;
-  const chosen = selection.all || !selection.agent ? agents.map((a) => a.name) : [selection.agent];
+  if (selection.proxyOnly) return [proxyLayer(namespace)];
+  const every = selection.all || !selection.agent;
+  const chosen = every ? agents.map((a) => a.name) : selection.agent ? [selection.agent] : [];
   return [
     { name: 'base', repo: `${namespace}/base`, parentArg: 'BASE_IMAGE' },
     { name: 'agents', repo: `${namespace}/agents`, parentArg: 'BASE', parent: 'base' },
     ...chosen.map((name) => agentLayer(name, namespace)),
+    ...(every ? [proxyLayer(namespace)] : []),
   ];
 }
 

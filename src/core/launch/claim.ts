@@ -1,6 +1,7 @@
 import type { ContainerDetails, Engine } from '../../docker/engine.js';
 import { Labels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
+import { removeEgress } from '../network/objects.js';
 import type { LaunchPlan } from '../plan.js';
 import { checkSession, describeLoss, isSafeToRemove, removeHelpersOf } from '../sessions/remove.js';
 import { SESSION_FILTER, toSession } from '../sessions/resolve.js';
@@ -54,6 +55,7 @@ async function replaceContainer(engine: Engine, existing: ContainerDetails): Pro
     });
   }
   await engine.removeContainer(existing.id, { force: true });
+  if (existing.labels[Labels.network] === 'allowlist') await removeEgress(engine, existing.name);
   const volume = existing.labels[Labels.volume];
   if (volume) {
     await removeHelpersOf(engine, volume);

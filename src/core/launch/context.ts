@@ -18,6 +18,8 @@ export interface LaunchDeps {
     options: LaunchOptions,
     onProgress?: ProgressFn,
   ) => Promise<string>;
+  /** The egress proxy's image ref for `--network allowlist` (default: core/launch/image.ts). */
+  ensureProxyImage?: (options: LaunchOptions, onProgress?: ProgressFn) => Promise<string>;
   /** Renders MCP servers and other per-file additions into the home, if any. */
   homeTransform?: (
     agent: AgentDescriptor,

@@ -8,6 +8,8 @@ import { listWorkTree, type WorkTreeEntry } from '../../workspace/workspace.js';
 import { engineKind, usernsFor } from '../engine-profile.js';
 import type { HomeFileTransform } from '../home.js';
 import { shortId } from '../names.js';
+import type { AllowEntry } from '../network/allowlist.js';
+import { launchAllowList } from '../network/load.js';
 import { type LaunchOptions, type LaunchPlan, planLaunch } from '../plan.js';
 import { COPY_SETTING, type CopyChoice, copyMethodBeforeEngine, copyMethodFromEngine } from './bind-copy.js';
 import { claimName } from './claim.js';
@@ -30,6 +32,8 @@ export interface LaunchFacts {
   usernsMode: string | undefined;
   /** A login read from the macOS Keychain (no host file): written into the home. */
   keychain: KeychainLogin | undefined;
+  /** `--network allowlist`: the hosts its proxy lets through (empty otherwise). */
+  allowList: AllowEntry[];
   /** What to copy from the work tree; git lists it while names and images are checked. */
   entries: Promise<WorkTreeEntry[]>;
 }
@@ -87,9 +91,16 @@ export async function gatherFacts(options: LaunchOptions, steps: LaunchSteps): P
     env: options.env,
     warn: (message) => steps.warn(message),
   });
+  const allowList = await launchAllowList({
+    plan,
+    agent,
+    repoRoot: repo.root,
+    host: deps.host,
+    warn: (m) => steps.warn(m),
+  });
   await claimName(deps.engine, plan, options.replace ?? false);
   steps.checkAbort();
-  return { agent, repo, source, plan, copy, usernsMode, keychain, transform, entries };
+  return { agent, repo, source, plan, copy, usernsMode, keychain, transform, allowList, entries };
 }
 
 /** From where the engine runs (asked once, early; a local unix socket decides without it). */

@@ -29,3 +29,20 @@ export async function ensureAgentImage(
   if (!result.agentImage) throw new LaunchError('INTERNAL', `no image was made for ${agent.name}`);
   return result.agentImage;
 }
+
+/** `--network allowlist`: the egress proxy's image (launch-agent/proxy), built if stale. */
+export async function ensureProxyImage(
+  engine: Engine,
+  options: LaunchOptions,
+  onProgress?: ProgressFn,
+): Promise<string> {
+  const { ensureImages } = await import('../images.js');
+  const result = await ensureImages(engine, {
+    proxyOnly: true,
+    baseImage: options.baseImage,
+    caBundle: options.caBundle,
+    onProgress,
+  });
+  if (!result.proxyImage) throw new LaunchError('INTERNAL', 'no proxy image was made');
+  return result.proxyImage;
+}

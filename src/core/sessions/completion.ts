@@ -9,6 +9,7 @@ export const CONTAINER_COMMANDS = [
   'attach',
   'exec',
   'logs',
+  'egress',
   'stats',
   'stop',
   'start',

@@ -2,6 +2,7 @@ import type { Engine } from '../../docker/engine.js';
 import { HELPER_KINDS, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';
 import { dropSessionRefs } from '../../git/host-gate.js';
+import { removeEgress, strayEgress } from '../network/objects.js';
 import {
   matchSession,
   SESSION_FILTER,
@@ -98,6 +99,8 @@ export interface PruneResult {
   removable: RemovedSession[];
   removed: boolean;
   kept: Array<ReturnType<typeof lossDetails>>;
+  /** Sessions whose egress proxy and network outlived their container (a launcher killed outright). */
+  strayEgress: string[];
 }
 
 /** `prune`: stopped containers (of one repo) whose work is all in the host repo; without `yes` it only lists. */
@@ -111,14 +114,17 @@ export async function pruneSessions(
   const checked = await mapLimit(stopped, 3, (s) => checkSession(engine, s));
   const clean = checked.filter(isSafeToRemove).map((c) => c.session);
   const kept = checked.filter((c) => !isSafeToRemove(c)).map(lossDetails);
+  const stray = await strayEgress(engine, options.repo ? { repo: options.repo } : {});
   if (!options.yes) {
     return {
       removable: clean.map((s) => ({ name: s.name, id: s.id, volume: s.volume })),
       removed: false,
       kept,
+      strayEgress: stray,
     };
   }
-  return { removable: await removeChecked(engine, clean), removed: true, kept };
+  for (const session of stray) await removeEgress(engine, session);
+  return { removable: await removeChecked(engine, clean), removed: true, kept, strayEgress: stray };
 }
 
 async function removeChecked(engine: Engine, sessions: Session[]): Promise<RemovedSession[]> {
@@ -128,6 +134,7 @@ async function removeChecked(engine: Engine, sessions: Session[]): Promise<Remov
       await engine.removeContainer(s.id, { force: true });
       // The session's refs in the host repo (its pin, what it landed) go with it.
       if (s.hostGitDir) await dropSessionRefs(s.hostGitDir, s.name).catch(() => undefined);
+      if (s.network === 'allowlist') await removeEgress(engine, s.name);
       // Only a volume we labelled ourselves, never one a label merely names.
       const volume = s.volume && ours.has(s.volume) ? s.volume : null;
       if (volume) {

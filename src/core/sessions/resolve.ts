@@ -25,6 +25,8 @@ export interface Session {
   /** The workspace volume (`<name>-workspace`), removed with the container. */
   volume: string | null;
   image: string;
+  /** `--network` it was launched with (bridge, none, allowlist); null for sessions older than the label. */
+  network: string | null;
   /** Engine state: running, exited, created, paused, restarting, dead. */
   state: string;
   running: boolean;
@@ -45,6 +47,7 @@ export function toSession(c: ContainerSummary): Session {
     gate: label(Labels.gate) === GATE_PROTOCOL,
     volume: c.labels[Labels.volume] || null,
     image: c.image,
+    network: c.labels[Labels.network] || null,
     state: c.state,
     running: c.state === 'running',
     created: c.labels[Labels.created] || new Date(c.created * 1000).toISOString(),

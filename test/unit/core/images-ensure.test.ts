@@ -88,9 +88,13 @@ describe('ensureImages', () => {
   it('gives an agent the same image whether built alone or with all, and rebuilds nothing after', async () => {
     const { engine, builds } = memoryEngine(base);
     const all = await ensureImages(engine, { ...options, all: true });
-    for (const image of all.images.slice(2)) {
+    for (const image of all.images.slice(2).filter((i) => i.name !== 'proxy')) {
       expect(builds.find((b) => b.tag === image.ref)?.buildArgs?.AGENTS).toBe(all.images[1]?.ref);
     }
+    // The egress proxy is built on the base image itself, beside the chain.
+    const proxy = all.images.find((i) => i.name === 'proxy');
+    expect(builds.find((b) => b.tag === proxy?.ref)?.buildArgs?.BASE_IMAGE).toBe(options.baseImage);
+    expect(all.proxyImage).toBe(proxy?.ref);
     const count = builds.length;
     const alone = await ensureImages(engine, { ...options, agent: 'gemini' });
     expect(alone.built).toBe(0);

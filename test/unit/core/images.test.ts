@@ -20,8 +20,8 @@ const file = (path: string, text: string, mode = 0o644): ContextFile => ({
 const dockerfile = `ARG BASE_IMAGE=node:22-bookworm-slim\nFROM \${BASE_IMAGE}\n${EXTRA_CA_MARKER} here\nRUN true\n`;
 
 describe('layerChain', () => {
-  it('is base, agents, then every agent by default and with all', () => {
-    const all = ['base', 'agents', ...agents.map((a) => a.name)];
+  it('is base, agents, then every agent and the egress proxy by default and with all', () => {
+    const all = ['base', 'agents', ...agents.map((a) => a.name), 'proxy'];
     expect(layerChain({}).map((l) => l.name)).toEqual(all);
     expect(layerChain({ all: true, agent: 'codex' }).map((l) => l.name)).toEqual(all);
   });
@@ -32,6 +32,12 @@ describe('layerChain', () => {
       ['base', 'launch-agent/base', 'BASE_IMAGE'],
       ['agents', 'launch-agent/agents', 'BASE'],
       ['gemini', 'launch-agent/gemini', 'AGENTS'],
+    ]);
+  });
+
+  it('is the proxy alone, on the base image, for an allowlist launch', () => {
+    expect(layerChain({ proxyOnly: true, namespace: 'test-ns' })).toEqual([
+      { name: 'proxy', repo: 'test-ns/proxy', parentArg: 'BASE_IMAGE' },
     ]);
   });
 });

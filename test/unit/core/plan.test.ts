@@ -88,6 +88,7 @@ describe('planLaunch', () => {
       [Labels.version]: '1.2.3',
       [Labels.created]: '2026-11-25T10:00:00.000Z',
       [Labels.hostGitDir]: repo.commonDir,
+      [Labels.network]: 'bridge',
     });
   });
 
@@ -194,7 +195,7 @@ describe('planLaunch', () => {
     expect(usageError(() => planLaunch(inputs({ cpus: '0' }))).message).toMatch(/--cpus/);
     expect(usageError(() => planLaunch(inputs({ pids: '-1' }))).message).toMatch(/--pids/);
     expect(usageError(() => planLaunch(inputs({ network: 'host' }))).message).toMatch(
-      /--network must be bridge or none/,
+      /--network must be bridge, none or allowlist, got `host`/,
     );
     expect(usageError(() => planLaunch(inputs({ env: ['NOEQUALS'] }))).message).toMatch(
       /-e must be KEY=VALUE/,
@@ -218,6 +219,32 @@ describe('planLaunch', () => {
     expect(planLaunch(inputs({ memory: '2GiB' })).memoryBytes).toBe(2 * 1024 ** 3);
     expect(planLaunch(inputs({ cpus: '0.5' })).nanoCpus).toBe(5e8);
     expect(planLaunch(inputs({ network: 'none' })).network).toBe('none');
+  });
+
+  it('allowlist: the proxy in both spellings of HTTP(S)_PROXY and NO_PROXY, the mode as a label', () => {
+    const plan = planLaunch(inputs({ network: 'allowlist', allow: ['API.Example.com', '*.corp.example'] }));
+    expect(plan.network).toBe('allowlist');
+    expect(plan.containerNetwork).toBe('claude-my-repo-k3x9q2-egress');
+    expect(plan.labels[Labels.network]).toBe('allowlist');
+    expect(plan.allow).toEqual(['api.example.com', '*.corp.example']);
+    for (const key of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'])
+      expect(plan.env).toContain(`${key}=http://egress-proxy:8888`);
+    expect(plan.env).toContain('NO_PROXY=localhost,127.0.0.1,::1');
+    expect(plan.env).toContain('no_proxy=localhost,127.0.0.1,::1');
+    expect(plan.dnsOptions).toEqual(['timeout:1', 'attempts:1']);
+    expect(planLaunch(inputs()).env.some((e) => /proxy/i.test(e))).toBe(false);
+    expect(planLaunch(inputs()).dnsOptions).toEqual([]);
+  });
+
+  it('refuses --allow outside allowlist mode and hosts that are not host names', () => {
+    const outside = usageError(() => planLaunch(inputs({ allow: ['example.com'] })));
+    expect(outside.message).toBe('--allow needs --network allowlist, got --network bridge');
+    expect(outside.hint).toMatch(/--network allowlist/);
+    for (const bad of ['https://example.com', 'example.com:443', 'example.com/x', '*', 'a..b', '']) {
+      const error = usageError(() => planLaunch(inputs({ network: 'allowlist', allow: [bad] })));
+      expect(error.code).toBe('USAGE');
+      expect(error.message).toMatch(/^--allow: expected a host name like api\.example\.com/);
+    }
   });
 });
 

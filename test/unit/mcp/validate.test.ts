@@ -100,7 +100,7 @@ describe('config.toml validation', () => {
     );
     expect(errors).toEqual([]);
     expect(warnings).toEqual([
-      '/repo/config.toml:4:1 colour: unknown key (ignored); known keys: mcp_servers, image, base_image, ca_bundle, default_agent, defaults',
+      '/repo/config.toml:4:1 colour: unknown key (ignored); known keys: mcp_servers, image, base_image, ca_bundle, default_agent, defaults, network',
       '/repo/config.toml:9:1 mcp_servers.a.timeout: unknown key (ignored); known keys: command, args, env, cwd, url, transport, headers, bearer_token_env_var, enabled, agents, claude, codex, copilot, gemini',
       '/repo/config.toml:11:1 mcp_servers.a.gemini.trust: unknown key (ignored); overrides take: command, args, env, cwd, url, transport, headers, bearer_token_env_var, enabled',
     ]);
