@@ -16,6 +16,7 @@ import {
   type Launched,
   launchEnv,
   makeFixture,
+  ownerGit,
   removeContainer,
 } from '../helpers/fixtures.js';
 import { ensureTestImages } from '../helpers/images.js';
@@ -290,6 +291,18 @@ describe('launch --network allowlist', () => {
     } finally {
       child.kill('SIGINT');
     }
+  });
+
+  it('the way back needs no network: a push lands in the host repo', async () => {
+    dockerExec(
+      name,
+      'echo x > pushed.txt && git add pushed.txt && git commit -qm pushed-through-the-gate && git push -q 2>&1',
+    );
+    const sync = await cli('sync', name, '--json');
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(ownerGit(fixture.repo, 'log', '-1', '--format=%s', launched.branch)).toBe(
+      'pushed-through-the-gate',
+    );
   });
 
   it('stop and start keep the mode: the proxy stops and starts with the session', async () => {
