@@ -79,7 +79,15 @@ describe('the installed package runs from dist/bundle/', () => {
     const result = await run(['images', 'list', '--json', '--base-image', testBaseImage()]);
     expect(result.code, result.stderr).toBe(0);
     const { images } = parseJson<{ images: Array<{ name: string; expectedTag: string }> }>(result);
-    expect(images.map((i) => i.name)).toEqual(['base', 'agents', 'claude', 'codex', 'copilot', 'gemini', 'proxy']);
+    expect(images.map((i) => i.name)).toEqual([
+      'base',
+      'agents',
+      'claude',
+      'codex',
+      'copilot',
+      'gemini',
+      'proxy',
+    ]);
     for (const image of images) expect(image.expectedTag).toMatch(/^[0-9a-f]{12}$/);
   });
 

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { ProgressFn } from '../../cli/progress.js';
 import type { Engine } from '../../docker/engine.js';
 import { Labels, managedLabels } from '../../docker/labels.js';
 import { type AllowEntry, proxyFilter } from '../network/allowlist.js';
 import { removeEgress } from '../network/objects.js';
 import { PROXY_ALIAS, PROXY_ALLOW_JSON_PATH, PROXY_FILTER_PATH } from '../network/proxy.js';
 import type { LaunchPlan } from '../plan.js';
+import type { ProgressFn } from '../progress.js';
 
 /** The proxy's limits: tinyproxy takes a thread per connection (MaxClients 100) and ~2 MB. */
 const PROXY_LIMITS = { nanoCpus: 1_000_000_000, memoryBytes: 64 * 1024 * 1024, pidsLimit: 128 };
@@ -21,9 +21,9 @@ export interface EgressInput {
 }
 
 /**
- * What the agent container joins and the env it gets. In allowlist mode the proxy and the
- * internal network are removed on disposal unless `keep()` was called, as the launch's
- * other objects are (see created.ts).
+ * An allowlist session's proxy and internal network (plan.containerNetwork), removed on
+ * disposal unless `keep()` was called, as the launch's other objects are (see created.ts).
+ * Nothing for bridge and none.
  */
 export interface Egress extends AsyncDisposable {
   /** Settles once the proxy runs; rejects with why it could not start. */
@@ -81,14 +81,15 @@ export async function prepareEgress(input: EgressInput): Promise<Egress> {
     await engine.connectNetwork('bridge', id);
     await engine.putArchive(id, '/', await filterArchive(entries));
     await engine.startContainer(id);
-    const own = entries.filter((e) => !e.from.startsWith('built-in')).length;
-    progress({
-      step: 'egress',
-      message: `egress proxy ${name} allows ${entries.length} hosts (${own} from config, --allow or MCP)`,
-      state: 'done',
-    });
   })();
   egress.ready.catch(() => undefined);
+  // The proxy comes up while the agent container is made; the launch waits for it at the end.
+  const own = entries.filter((e) => !e.from.startsWith('built-in')).length;
+  progress({
+    step: 'egress',
+    message: `egress proxy ${name}: ${entries.length} hosts allowed (${own} from config, --allow or MCP)`,
+    state: 'done',
+  });
   return egress;
 }
 

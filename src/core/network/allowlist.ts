@@ -83,13 +83,3 @@ export function proxyFilter(entries: readonly AllowEntry[]): string {
   });
   return `${lines.join('\n')}\n`;
 }
-
-/** Whether the list allows `host` (as the proxy's filter does): for `egress` and tests. */
-export function allows(entries: readonly AllowEntry[], host: string): boolean {
-  const name = host.toLowerCase();
-  return entries.some((e) =>
-    e.host.startsWith('*.')
-      ? name.endsWith(e.host.slice(1)) && name.length > e.host.length - 1
-      : name === e.host,
-  );
-}
