@@ -43,9 +43,11 @@ export async function prepareEgress(input: EgressInput): Promise<Egress> {
   const name = plan.containerNetwork;
   progress({ step: 'egress', message: 'starting the egress proxy', state: 'start' });
   const entries = input.allowList;
-  const image = await input.proxyImage();
-  // Left by a launch killed outright: the name's session container is gone (claimName saw to it).
-  await removeEgress(engine, plan.name);
+  const [image] = await Promise.all([
+    input.proxyImage(),
+    // Left by a launch killed outright: the name's session container is gone (claimName saw to it).
+    removeEgress(engine, plan.name),
+  ]);
   const egress = new EgressObjects(engine);
   const labels = managedLabels('network', {
     [Labels.session]: plan.name,
@@ -77,9 +79,11 @@ export async function prepareEgress(input: EgressInput): Promise<Egress> {
       logConfig: { type: 'json-file', config: { 'max-size': '8m', 'max-file': '3' } },
     });
     egress.proxy = id;
-    // Its way out: the engine's default network, as any bridge container.
-    await engine.connectNetwork('bridge', id);
-    await engine.putArchive(id, '/', await filterArchive(entries));
+    await Promise.all([
+      // Its way out: the engine's default network, as any bridge container.
+      engine.connectNetwork('bridge', id),
+      filterArchive(entries).then((tar) => engine.putArchive(id, '/', tar)),
+    ]);
     await engine.startContainer(id);
   })();
   egress.ready.catch(() => undefined);
