@@ -351,6 +351,22 @@ describe('allowlist: errors and cleanup', () => {
     expect(() => docker('inspect', name)).toThrow();
   });
 
+  it('--dry-run shows the allow-list the launch would use, creating nothing', async () => {
+    const result = await runCli(
+      [fixture.repo, '-b', 'dry', '--network', 'allowlist', '--allow', 'x.example.io', '--dry-run', '--json'],
+      { env: launchEnv(fixture) },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const plan = parseJson<{ network: string; allow: Array<{ host: string; from: string }> }>(result);
+    expect(plan.network).toBe('allowlist');
+    expect(plan.allow).toContainEqual({ host: 'api.anthropic.com', from: 'built-in: claude' });
+    expect(plan.allow).toContainEqual({ host: 'x.example.io', from: '--allow' });
+    expect(egressObjects(`claude-${path.basename(fixture.repo)}-dry`)).toEqual({
+      containers: [],
+      networks: [],
+    });
+  });
+
   it('Ctrl-C during an allowlist launch leaves no proxy and no network', async () => {
     const feature = 'interrupted';
     const name = `claude-${path.basename(fixture.repo)}-${feature}`;

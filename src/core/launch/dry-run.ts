@@ -7,6 +7,8 @@ import { LaunchError } from '../../errors.js';
 import { parseRemoteSource } from '../../git/clone.js';
 import { localSourcePath, pathHostOf, wslDriveNote } from '../host-paths.js';
 import { shortId } from '../names.js';
+import type { AllowEntry } from '../network/allowlist.js';
+import { launchAllowList } from '../network/load.js';
 import { type LaunchOptions, planLaunch } from '../plan.js';
 import { vscodeUri } from '../sessions/vscode.js';
 import { COPY_SETTING, copyMethodBeforeEngine } from './bind-copy.js';
@@ -23,6 +25,8 @@ export interface DryRunPlan {
   volume: string;
   user: string;
   network: string;
+  /** `--network allowlist`: the hosts its proxy would let through, and where each comes from. */
+  allow?: AllowEntry[];
   copy: { method: 'bind' | 'stream'; reason: string };
   mounts: MountSpec[];
   /** Where logins and secrets land when the engine cannot mount them (delivered after start). */
@@ -87,6 +91,13 @@ export async function planDryRun(
   const notes = [plan.ownerWarning, wslDriveNote(repo.root, pathHost)].filter(
     (note): note is string => note !== undefined,
   );
+  const allow = await launchAllowList({
+    plan,
+    agent,
+    repoRoot: repo.root,
+    host: deps.host,
+    warn: (note) => notes.push(note),
+  });
   const { url, protocol, source: from, socketPath } = deps.endpoint;
   return {
     dryRun: true,
@@ -98,6 +109,7 @@ export async function planDryRun(
     volume: plan.volume,
     user: `${plan.user.uid}:${plan.user.gid}`,
     network: plan.network,
+    ...(plan.network === 'allowlist' ? { allow } : {}),
     copy: { method: copy.method, reason: copy.reason },
     mounts: plan.mounts,
     deliveries: plan.deliveries.map((d) => d.target),
