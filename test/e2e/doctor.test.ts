@@ -90,7 +90,12 @@ describe('launch-agent doctor', () => {
 
     // One check per image of the chain; an image said to be present is really there.
     const images = report.checks.filter((c) => c.name.startsWith('image.'));
-    const repos = ['launch-agent/base', 'launch-agent/agents', ...agents.map((a) => a.image)];
+    const repos = [
+      'launch-agent/base',
+      'launch-agent/agents',
+      ...agents.map((a) => a.image),
+      'launch-agent/proxy',
+    ];
     expect(images.map((c) => c.name)).toEqual(repos.map((repo) => `image.${repo}`));
     for (const image of images) {
       expect(image.status).not.toBe('fail');
