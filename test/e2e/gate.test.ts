@@ -246,10 +246,10 @@ describe('the gate (the way back)', () => {
       dockerExec(launched.name, 'git commit -q --amend -m mine-again && git push -q -f 2>&1');
       const rewritten = dockerExec(launched.name, 'git rev-parse HEAD');
       const forced = parseJson<SyncJson[]>(await cli('sync', launched.name, '--json'));
-      expect(forced[0]?.branches.find((b) => b.branch === 'claude/mine')).toMatchObject({
-        status: 'landed',
-        forced: true,
-      });
+      const mine = forced[0]?.branches.find((b) => b.branch === 'claude/mine');
+      // Landed by this sync (a forced move), or a moment earlier by a watcher seeing it first.
+      if (mine?.status === 'landed') expect(mine.forced).toBe(true);
+      else expect(mine?.status).toBe('unchanged');
       expect(hostBranch(fixture.repo, 'claude/mine')).toBe(rewritten);
       expect(ownerGit(fixture.repo, 'reflog', '--format=%H', 'claude/mine').split('\n')).toContain(
         first ?? 'missing',

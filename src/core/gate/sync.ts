@@ -138,6 +138,13 @@ async function syncLocked(engine: Engine, session: Session, all: readonly Sessio
       `launch-agent: ${branch} from ${session.name}`,
     );
     if (moved.code !== 0) {
+      // Moved meanwhile (a sync of an older launcher that takes no lock): to this very commit is fine.
+      const now = (await listRefs(repo, head)).get(head);
+      if (now === commit) {
+        result.branches.push({ branch, commit, status: 'unchanged' });
+        await mark(repo, `${prefix}/landed/${branch}`, commit);
+        continue;
+      }
       result.branches.push({
         branch,
         commit,

@@ -243,10 +243,10 @@ async function runHelper(
   debug?.(`copy: helper done after ${since()}`);
   const verdict = judgeCopyErrors(result.stderr);
   if (result.exitCode !== 0 || verdict.errors.length > 0) {
-    const why =
-      SETUP_FAILURES[result.exitCode] ??
-      verdict.errors[0] ??
-      (result.stderr.trim().split('\n')[0] || `exit ${result.exitCode}`);
+    // The setup step that failed and the tool's own words, so a rare failure can be told apart.
+    const said = verdict.errors[0] ?? result.stderr.trim().split('\n')[0];
+    const setup = SETUP_FAILURES[result.exitCode];
+    const why = setup ? `${setup}${said ? ` (${said})` : ''}` : (said ?? `exit ${result.exitCode}`);
     throw new LaunchError('COMMAND_FAILED', `copying the workspace failed: ${why}`, {
       hint: `check the engine's disk space; ${COPY_SETTING}=stream copies through the engine's archive API instead`,
       details: { exitCode: result.exitCode },
