@@ -7,6 +7,8 @@ export const ExitCode = {
   notFound: 4,
   conflict: 5,
   build: 6,
+  /** `wait --timeout` ran out (as timeout(1) does). */
+  timeout: 124,
   interrupted: 130,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -24,6 +26,8 @@ export type ErrorCode =
   | 'CONTAINER_NOT_FOUND'
   | 'CONTAINER_AMBIGUOUS'
   | 'CONTAINER_NOT_RUNNING'
+  | 'AGENT_NOT_RUNNING'
+  | 'TIMEOUT'
   | 'IMAGE_BUILD_FAILED'
   | 'IMAGE_MISSING'
   | 'UNPUSHED_WORK'
@@ -46,6 +50,8 @@ const defaultExitCodes: Record<ErrorCode, ExitCodeValue> = {
   CONTAINER_NOT_FOUND: ExitCode.notFound,
   CONTAINER_AMBIGUOUS: ExitCode.usage,
   CONTAINER_NOT_RUNNING: ExitCode.conflict,
+  AGENT_NOT_RUNNING: ExitCode.conflict,
+  TIMEOUT: ExitCode.timeout,
   IMAGE_BUILD_FAILED: ExitCode.build,
   IMAGE_MISSING: ExitCode.notFound,
   UNPUSHED_WORK: ExitCode.conflict,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { AgentMcpServer } from '../mcp/model.js';
 import { commandLine, mergeJsonServers, nonEmpty } from '../mcp/render.js';
 import { headersWithBearer } from '../mcp/select.js';
+import { addActivityHooks } from './activity-hooks.js';
 import { objectAt, parseJsonObject, stringifyJson } from './json-merge.js';
 import type { AgentDescriptor } from './types.js';
 
@@ -68,6 +69,15 @@ export const claude: AgentDescriptor = {
         workspace.hasTrustDialogAccepted = true;
         workspace.hasCompletedProjectOnboarding = true;
         return stringifyJson(config);
+      },
+    },
+    {
+      // Its own word on what it does: a turn ends (Stop) or it needs the user (Notification).
+      homePath: '.claude/settings.json',
+      merge(existing) {
+        const settings = parseJsonObject(existing, '.claude/settings.json');
+        addActivityHooks(settings, { UserPromptSubmit: 'working', Stop: 'waiting', Notification: 'waiting' });
+        return stringifyJson(settings);
       },
     },
   ],

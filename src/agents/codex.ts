@@ -4,6 +4,7 @@ import { envRefs, hasEnvRef, wholeRef } from '../mcp/env-ref.js';
 import type { AgentMcpServer } from '../mcp/model.js';
 import { nonEmpty } from '../mcp/render.js';
 import { ShellScript } from '../mcp/shell.js';
+import { ACTIVITY_COMMAND } from './activity-hooks.js';
 import type { AgentDescriptor } from './types.js';
 
 export const codex: AgentDescriptor = {
@@ -49,6 +50,10 @@ export const codex: AgentDescriptor = {
   containerEnv: { CODEX_HOME: '/home/agent/.codex' },
   // Codex's own bwrap sandbox cannot start inside Docker; the container is the sandbox.
   interactive: ['codex', '--dangerously-bypass-approvals-and-sandbox'],
+  // Only `codex exec` reads CODEX_API_KEY: the TUI wants a login, which the key makes (a file in
+  // the container's home, as \`codex login\` would), unless a login is mounted.
+  interactivePrelude:
+    'key=${CODEX_API_KEY:-${OPENAI_API_KEY:-}}; [ -z "$key" ] || [ -s "${CODEX_HOME:-$HOME/.codex}/auth.json" ] || printf %s "$key" | codex login --with-api-key >/dev/null 2>&1; unset key',
   headless: (prompt) => ['codex', 'exec', '--dangerously-bypass-approvals-and-sandbox', prompt],
   seeds: [
     {
@@ -58,6 +63,8 @@ export const codex: AgentDescriptor = {
         const projects = (config.projects ?? {}) as Record<string, Record<string, unknown>>;
         projects['/workspace'] = { ...(projects['/workspace'] ?? {}), trust_level: 'trusted' };
         config.projects = projects;
+        // Called at the end of every turn (with a JSON argument): its own word that it waits.
+        config.notify ??= [ACTIVITY_COMMAND, 'waiting'];
         return `${stringify(config)}\n`;
       },
     },

@@ -47,8 +47,9 @@ export const copilot: AgentDescriptor = {
   tokenEnv: ['COPILOT_GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN'],
   egressHosts: ['api.githubcopilot.com', '*.githubcopilot.com', 'github.com', 'api.github.com'],
   containerEnv: {},
-  interactive: ['copilot', '--allow-all-tools'],
-  headless: (prompt) => ['copilot', '-p', prompt, '--allow-all-tools'],
+  // The container is the sandbox: everything it allows (tools, paths, URLs its network reaches).
+  interactive: ['copilot', '--allow-all'],
+  headless: (prompt) => ['copilot', '-p', prompt, '--allow-all', '--no-ask-user'],
   seeds: [
     {
       homePath: '.copilot/config.json',

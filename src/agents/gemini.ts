@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { AgentMcpServer } from '../mcp/model.js';
 import { mergeJsonServers, nonEmpty } from '../mcp/render.js';
 import { headersWithBearer } from '../mcp/select.js';
+import { addActivityHooks } from './activity-hooks.js';
 import { objectAt, parseJsonObject, stringifyJson } from './json-merge.js';
-import type { AgentDescriptor } from './types.js';
+import type { AgentDescriptor, SeedFacts } from './types.js';
 
 export const gemini: AgentDescriptor = {
   name: 'gemini',
@@ -60,14 +61,28 @@ export const gemini: AgentDescriptor = {
   containerEnv: { GEMINI_CLI_TRUST_WORKSPACE: 'true' },
   interactive: ['gemini', '--approval-mode=yolo'],
   headless: (prompt) => ['gemini', '-p', prompt, '--approval-mode=yolo'],
+  // Gemini sizes its heap from the machine's RAM (half of it): the container's limit is the machine.
+  agentEnv: ({ memoryBytes }) =>
+    memoryBytes > 0 ? { NODE_OPTIONS: `--max-old-space-size=${Math.floor(memoryBytes / 2 ** 21)}` } : {},
   seeds: [
     {
       homePath: '.gemini/settings.json',
-      merge(existing) {
+      merge(existing, facts) {
         const settings = parseJsonObject(existing, '.gemini/settings.json');
         const security = objectAt(settings, 'security');
         const folderTrust = objectAt(security, 'folderTrust');
         if (folderTrust.enabled === undefined) folderTrust.enabled = false;
+        // Without a chosen login method an interactive start stops on the auth dialog.
+        const auth = objectAt(security, 'auth');
+        const found = facts && geminiAuthType(facts);
+        if (auth.selectedType === undefined && found) auth.selectedType = found;
+        // Its own memory sizing reads the host's RAM; agentEnv gives it the container's.
+        objectAt(settings, 'advanced').autoConfigureMemory = false;
+        addActivityHooks(settings, {
+          BeforeAgent: 'working',
+          AfterAgent: 'waiting',
+          Notification: 'waiting',
+        });
         return stringifyJson(settings);
       },
     },
@@ -89,6 +104,16 @@ export const gemini: AgentDescriptor = {
     limits: () => [],
   },
 };
+
+/** The login method Gemini CLI would pick from its environment (its getAuthTypeFromEnv), or a mounted login. */
+export function geminiAuthType(facts: SeedFacts): string | undefined {
+  const set = new Set(facts.secretNames);
+  if (set.has('GOOGLE_GENAI_USE_VERTEXAI')) return 'vertex-ai';
+  if (set.has('GEMINI_API_KEY')) return 'gemini-api-key';
+  if (facts.logins.includes('.gemini/oauth_creds.json')) return 'oauth-personal';
+  if (set.has('GOOGLE_API_KEY')) return 'vertex-ai';
+  return undefined;
+}
 
 function geminiMcpEntry(server: AgentMcpServer): Record<string, unknown> {
   if (server.transport === 'stdio') {

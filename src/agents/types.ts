@@ -48,15 +48,34 @@ export interface AgentDescriptor {
   containerEnv: Record<string, string>;
   /** Interactive command in /workspace. */
   interactive: string[];
+  /**
+   * Shell run in the agent's terminal before its interactive command (secrets loaded): what the
+   * agent needs to start without a login dialog when only a token is there.
+   */
+  interactivePrelude?: string;
   /** Headless command for `--prompt TEXT`. */
   headless(prompt: string): string[];
   /**
    * First-run seeds: files (relative to the home) merged so the agent starts without
-   * onboarding or folder-trust prompts. `existing` is the file's current text, if any.
+   * onboarding, login-method or folder-trust prompts, and reports its activity through its
+   * hooks (images/agents/launch-agent-activity). `existing` is the file's current text, if any.
    */
-  seeds: Array<{ homePath: string; merge(existing: string | undefined): string }>;
+  seeds: Array<{ homePath: string; merge(existing: string | undefined, facts?: SeedFacts): string }>;
+  /**
+   * Env for the agent's own process from the container's limits, for agents that size
+   * themselves by the machine's RAM rather than the container's.
+   */
+  agentEnv?(limits: { memoryBytes: number }): Record<string, string>;
   /** Where the agent reads MCP servers and how ours are merged in (see src/mcp). */
   mcp: AgentMcpWriter;
+}
+
+/** What a seed may know of the launch: names only, never a secret's value. */
+export interface SeedFacts {
+  /** Variable names the secrets file sets. */
+  secretNames: readonly string[];
+  /** Home paths of the host logins mounted, e.g. `.gemini/oauth_creds.json`. */
+  logins: readonly string[];
 }
 
 /** Writes `config.toml`'s servers into the agent's own MCP config. */

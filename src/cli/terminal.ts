@@ -9,7 +9,13 @@ export async function runInTerminal(
   engine: Engine,
   containerId: string,
   cmd: string[],
-  options: { workingDir?: string; tty?: boolean; stdout?: NodeJS.WritableStream } = {},
+  options: {
+    workingDir?: string;
+    tty?: boolean;
+    stdout?: NodeJS.WritableStream;
+    env?: string[];
+    detachKeys?: string;
+  } = {},
 ): Promise<number> {
   const stdin = process.stdin;
   const tty = options.tty ?? Boolean(stdin.isTTY && process.stdout.isTTY);
@@ -21,6 +27,8 @@ export async function runInTerminal(
     return await engine.execStream(containerId, {
       cmd,
       ...(options.workingDir ? { workingDir: options.workingDir } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.detachKeys ? { detachKeys: options.detachKeys } : {}),
       tty,
       stdin,
       stdout: (options.stdout ?? process.stdout) as NodeJS.WriteStream,

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { AgentDescriptor } from '../agents/types.js';
+import type { AgentDescriptor, SeedFacts } from '../agents/types.js';
+import { parseSecretsFile } from '../config/secrets-file.js';
 import { agentGlobalGitConfig } from '../workspace/git-config.js';
 import type { OwnedTar } from '../workspace/tar.js';
-import type { LaunchPlan } from './plan.js';
+import { type LaunchPlan, SECRETS_MOUNT } from './plan.js';
 
 /** Renders one home file from what was copied from the host (undefined when absent). */
 export type HomeFileTransform = (homePath: string, existing: string | undefined) => string | undefined;
@@ -32,7 +33,8 @@ export async function addHome(
     const text = await readFile(location.hostPath, 'utf8').catch(() => undefined);
     if (text !== undefined) files.set(location.homePath, text);
   }
-  for (const seed of agent.seeds) files.set(seed.homePath, seed.merge(files.get(seed.homePath)));
+  const facts = await seedFacts(plan);
+  for (const seed of agent.seeds) files.set(seed.homePath, seed.merge(files.get(seed.homePath), facts));
   if (options.transform) {
     // The MCP file too when neither the host nor a seed has it (e.g. Copilot's mcp-config.json).
     for (const homePath of new Set([...files.keys(), agent.mcp.homePath])) {
@@ -51,6 +53,16 @@ export async function addHome(
   for (const link of plan.authLinks) await tar.symlink(`${prefix}/${link.homePath}`, link.target);
   const gh = plan.authLinks.some((link) => link.homePath === '.config/gh');
   await tar.file(`${prefix}/.gitconfig`, agentGlobalGitConfig({ ghCredentialHelper: gh }), 0o644);
+}
+
+/** Names only: which variables the secrets file sets, which logins are mounted. */
+async function seedFacts(plan: LaunchPlan): Promise<SeedFacts> {
+  const secrets = plan.mounts.find((m) => m.target === SECRETS_MOUNT);
+  const text = secrets ? await readFile(secrets.source, 'utf8').catch(() => '') : '';
+  return {
+    secretNames: parseSecretsFile(text).map((entry) => entry.key),
+    logins: plan.authLinks.map((link) => link.homePath),
+  };
 }
 
 /** /etc/passwd and /etc/group with the `agent` user moved to the given uid/gid (placed first after root). */

@@ -4,6 +4,7 @@ import type { ContainerSummary, Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
 import { startEgress, stopEgress } from './network/objects.js';
 import { ENTRYPOINT } from './plan.js';
+import { type Activity, activityOf } from './sessions/activity.js';
 import { hasKeeper } from './sessions/keeper.js';
 import { containerLogs } from './sessions/logs.js';
 import { matchSession, type Session, sessionFilter, sortSessions, toSession } from './sessions/resolve.js';
@@ -45,6 +46,10 @@ export interface SessionListItem extends Session {
   ahead: number | null;
   /** Uncommitted changes (untracked files count); null when unknown. */
   uncommitted: boolean | null;
+  /** What the agent is doing (sessions/activity.ts); null when no agent runs or it is unknown. */
+  activity: Activity | null;
+  /** The agent's exit code once `exited`; else null. */
+  exitCode: number | null;
 }
 
 /** How long `list` waits for one container's git check before it shows it as unknown. */
@@ -79,6 +84,7 @@ export async function listSessions(
         ageSeconds: Math.max(0, Math.round((now - Date.parse(session.created)) / 1000)),
         ahead: summary ? summary.ahead : null,
         uncommitted: summary ? summary.uncommitted : null,
+        ...activityOf(summary?.activity),
       };
     }),
   );
@@ -116,7 +122,7 @@ export async function sessionCommand(
     case 'attach': {
       // Loaded only here: the agent modules are not needed by list/exec/shell.
       const { getAgent } = await import('../agents/registry.js');
-      return [ENTRYPOINT, ...getAgent(session.agent).interactive];
+      return [ENTRYPOINT, ...getAgent(session.agent).interactive, ...userCmd];
     }
     case 'exec':
       if (userCmd.length === 0) {
@@ -169,12 +175,21 @@ export async function startSessions(deps: SessionDeps, names: string[]): Promise
   );
 }
 
+/**
+ * `logs`: what the agent printed, from its terminal session (agent-logs.ts); containers launched
+ * before agent sessions show their container output, as then.
+ */
 export async function sessionLogs(
   deps: SessionDeps,
   name: string,
-  options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable },
+  options: { follow?: boolean; tail?: number; stdout: Writable; stderr: Writable; signal?: AbortSignal },
 ): Promise<void> {
   const session = await resolveSession(deps.engine, name);
+  if (session.agentSession) {
+    const { agentLogs } = await import('./sessions/agent-logs.js');
+    await agentLogs(deps.engine, session, options);
+    return;
+  }
   await containerLogs(deps.engine, session.id, options);
 }
 

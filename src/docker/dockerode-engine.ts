@@ -618,6 +618,7 @@ export class DockerodeEngine implements Engine {
         ...(options.user ? { User: options.user } : {}),
         ...(options.env ? { Env: options.env } : {}),
         ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+        ...(options.detachKeys ? { DetachKeys: options.detachKeys } : {}),
         ...(options.signal ? { abortSignal: options.signal } : {}),
       });
       const stream = await exec.start({

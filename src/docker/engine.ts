@@ -272,6 +272,8 @@ export interface ExecStreamOptions {
   size?: TtySize;
   /** Called with a function that resizes the exec's TTY (for SIGWINCH). */
   onResize?: (resize: (size: TtySize) => Promise<void>) => void;
+  /** The engine's own detach sequence in stdin (default Ctrl-P Ctrl-Q), e.g. `ctrl-^,ctrl-^`. */
+  detachKeys?: string;
   /** Aborting detaches and rejects (the command may still run on in the container). */
   signal?: AbortSignal;
 }

@@ -307,7 +307,7 @@ describe('no secret in any layer', () => {
 describe('the base tools and user', () => {
   it('has the tools, user agent (1000:1000, /home/agent, bash) in place of node, and no sudo', async () => {
     const script = [
-      'for t in git gh python3 pipx rg jq curl less ssh ps tini uvx; do command -v $t >/dev/null || echo "missing $t"; done',
+      'for t in git gh python3 pipx rg jq curl less ssh ps tini tmux uvx; do command -v $t >/dev/null || echo "missing $t"; done',
       'command -v sudo && echo "has sudo"',
       'getent passwd 1000',
       'getent passwd node || true',

@@ -20,6 +20,7 @@ import { registerStart } from './start.js';
 import { registerStats } from './stats.js';
 import { registerStop } from './stop.js';
 import { registerSync } from './sync.js';
+import { registerWait } from './wait.js';
 
 /** One line per command; each command file declares its flags and lazily imports the core. */
 export function registerCommands(program: Command): void {
@@ -32,6 +33,7 @@ export function registerCommands(program: Command): void {
   registerExec(program);
   registerLogs(program);
   registerEgress(program);
+  registerWait(program);
   registerStats(program);
   registerStop(program);
   registerStart(program);

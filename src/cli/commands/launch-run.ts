@@ -13,7 +13,12 @@ import type { CliContext } from '../context.js';
 import { runInTerminal } from '../terminal.js';
 import { agentOf, type LaunchFlags, modeOf } from './launch.js';
 
-export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFlags): Promise<void> {
+export async function runLaunch(
+  ctx: CliContext,
+  source: string,
+  flags: LaunchFlags,
+  agentArgs: string[] = [],
+): Promise<void> {
   const host = hostFacts();
   const defaults = await readUserConfig(host);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -85,8 +90,10 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
 
   await ctx.ensureWatcher();
   const summary = { ...result, vscodeUri: vscodeUri(result.name) };
-  // stdout belongs to the container's description when detached (or --json), else to the agent.
-  if (ctx.json || mode === 'detach') ctx.print(summary, () => describe(result, mode));
+  // stdout belongs to the container's description when detached (or --json), else to the agent;
+  // a --prompt run's --json document comes after the run, with what became of the session.
+  if (mode === 'prompt' && ctx.json) process.stderr.write(`${describe(result, mode)}\n`);
+  else if (ctx.json || mode === 'detach') ctx.print(summary, () => describe(result, mode));
   else process.stderr.write(`${describe(result, mode)}\n`);
   if (flags.code) {
     const vscode = await openInVsCode(result.name, { host });
@@ -95,23 +102,56 @@ export async function runLaunch(ctx: CliContext, source: string, flags: LaunchFl
   }
 
   if (mode === 'detach') return;
-  const agent = getAgent(result.agent);
-  const cmd =
-    mode === 'prompt'
-      ? agent.headless(options.prompt ?? '')
-      : mode === 'shell'
-        ? ['bash', '-l']
-        : agent.interactive;
-  const code = await runInTerminal(engine, result.id, [ENTRYPOINT, ...cmd], {
-    workingDir: WORKSPACE,
-    // With --json, stdout already holds the one JSON document.
-    ...(ctx.json ? { stdout: process.stderr } : {}),
-  });
-  if (mode === 'prompt') process.exitCode = code;
-  else if (!ctx.json)
+  if (mode === 'prompt') {
+    await runPrompt(ctx, engine, result, options, { agentArgs, keep: flags.keep ?? false, summary });
+    return;
+  }
+  if (mode === 'shell') {
+    await runInTerminal(engine, result.id, [ENTRYPOINT, 'bash', '-l'], { workingDir: WORKSPACE });
     process.stderr.write(
-      `\n${result.name} keeps running: \`launch-agent attach ${result.name}\` to return, \`launch-agent rm ${result.name}\` when done\n`,
+      `\n${result.name} keeps running: \`launch-agent attach ${result.name}\` starts the agent, \`launch-agent rm ${result.name}\` when done\n`,
     );
+    return;
+  }
+  const { afterJoin, joinAgent } = await import('../join.js');
+  const outcome = await joinAgent(engine, result, {
+    agentArgs,
+    say: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stderr.write(`\n${afterJoin(result.name, outcome)}\n`);
+}
+
+/** `--prompt`: the agent headless, its output on stdout; then the session goes unless it holds work. */
+async function runPrompt(
+  ctx: CliContext,
+  engine: Engine,
+  result: LaunchResult,
+  options: LaunchOptions,
+  run: { agentArgs: string[]; keep: boolean; summary: object },
+): Promise<void> {
+  const agent = getAgent(result.agent);
+  const { cleanUpPromptRun, workFingerprint } = await import('../../core/sessions/prompt-run.js');
+  const before = await workFingerprint(engine, result.id).catch((error: unknown) => {
+    ctx.logger.debug(`workspace before the run: ${String(error)}`);
+    return undefined;
+  });
+  const memoryBytes = (await engine.inspectContainer(result.id))?.memoryBytes ?? 0;
+  const env = Object.entries(agent.agentEnv?.({ memoryBytes }) ?? {});
+  const code = await runInTerminal(
+    engine,
+    result.id,
+    [ENTRYPOINT, ...agent.headless(options.prompt ?? ''), ...run.agentArgs],
+    {
+      workingDir: WORKSPACE,
+      ...(env.length > 0 ? { env: env.map(([key, value]) => `${key}=${value}`) } : {}),
+      // With --json, stdout holds the one JSON document.
+      ...(ctx.json ? { stdout: process.stderr } : {}),
+    },
+  );
+  const cleanup = await cleanUpPromptRun(engine, result, before, { keep: run.keep });
+  if (cleanup.kept) ctx.logger.info(cleanup.kept);
+  if (ctx.json) ctx.print({ ...run.summary, prompt: { exitCode: code, ...cleanup } }, () => '');
+  process.exitCode = code;
 }
 
 function describe(result: LaunchResult, mode: string): string {

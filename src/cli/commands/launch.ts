@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { AgentName } from '../../agents/types.js';
 import { LaunchError } from '../../errors.js';
+import { splitAgentArgs } from '../agent-args.js';
 import { CliContext } from '../context.js';
 
 interface LaunchFlags {
@@ -23,6 +24,7 @@ interface LaunchFlags {
   prompt?: string;
   shell?: boolean;
   replace?: boolean;
+  keep?: boolean;
   code?: boolean;
   json?: boolean;
   verbose?: boolean;
@@ -34,7 +36,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** The main job: `launch-agent [SOURCE] --agent NAME [-b FEATURE]`. */
 export function registerLaunch(program: Command): void {
   program
-    .argument('[source]', 'repository folder or URL (https://…, git@host:owner/repo, owner/repo)', '.')
+    .argument('[source]', 'repository folder or URL (https://…, git@host:owner/repo, owner/repo)')
+    .argument('[agent-args...]', 'after `--`: arguments for the agent, e.g. -- --model opus')
     .option(
       '-a, --agent <name>',
       'claude, codex, copilot or gemini (default: config default_agent, else claude)',
@@ -63,16 +66,22 @@ export function registerLaunch(program: Command): void {
     .option('--auth <mode>', 'ro: host logins read-only; rw: credential file read-write; none', 'ro')
     .option('-d, --detach', 'start and print, do not attach')
     .option('-p, --prompt <text>', 'run the agent headless on TEXT, stream its output, exit with its code')
+    .option('--keep', 'with --prompt: keep the session even when it leaves no unpushed work')
     .option('--shell', 'open bash in /workspace instead of the agent')
     .option('--replace', 'remove an existing container of the same name first (its workspace too)')
     .option('--code', 'open VS Code attached to the container')
     .option('--json', 'print one JSON object describing the container (implies --detach)')
     .option('--dry-run', 'print the plan (names, mounts, user, engine) and create nothing')
     .option('--verbose', 'log details and timings on stderr')
-    .action(async (source: string, flags: LaunchFlags) => {
+    .action(async (source: string | undefined, rest: string[], flags: LaunchFlags, command: Command) => {
+      const { operands, agentArgs } = splitAgentArgs(
+        source === undefined ? rest : [source, ...rest],
+        command,
+        1,
+      );
       const ctx = new CliContext(flags);
       const { runLaunch } = await import('./launch-run.js');
-      await runLaunch(ctx, source, flags);
+      await runLaunch(ctx, operands[0] ?? '.', flags, agentArgs);
     });
 }
 

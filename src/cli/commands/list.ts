@@ -13,7 +13,7 @@ export function registerList(program: Command): void {
     program
       .command('list')
       .alias('ls')
-      .description('list agent containers with their unpushed commits and uncommitted changes')
+      .description('list agent containers: what each agent is doing, unpushed commits, uncommitted changes')
       .option('-a, --all', 'include stopped containers')
       .option('-q, --quiet', 'print names only (no git checks)')
       .option('--repo <name>', 'only containers of this repo (its folder name)'),
@@ -36,13 +36,14 @@ export function registerList(program: Command): void {
       if (items.length === 0)
         return options.all ? 'no agent containers' : 'no running agent containers (--all shows stopped ones)';
       return table(
-        ['NAME', 'AGENT', 'REPO', 'BRANCH', 'STATUS', 'AGE', 'AHEAD', 'UNCOMMITTED'],
+        ['NAME', 'AGENT', 'REPO', 'BRANCH', 'STATUS', 'ACTIVITY', 'AGE', 'AHEAD', 'UNCOMMITTED'],
         items.map((s) => [
           s.name,
           s.agent,
           s.repo,
           s.branch,
           s.state,
+          activityText(s),
           formatAge(s.ageSeconds),
           s.ahead === null ? '-' : String(s.ahead),
           s.uncommitted === null ? '-' : s.uncommitted ? 'yes' : 'no',
@@ -50,4 +51,9 @@ export function registerList(program: Command): void {
       );
     });
   });
+}
+
+function activityText(item: { activity: string | null; exitCode: number | null; running: boolean }): string {
+  if (item.activity === 'exited') return item.exitCode === null ? 'exited' : `exited (${item.exitCode})`;
+  return item.activity ?? (item.running ? 'not started' : '-');
 }

@@ -11,9 +11,9 @@ export function registerLogs(program: Command): void {
   addCommonOptions(
     program
       .command('logs')
-      .description("print the container's output")
+      .description("print what the agent printed: its terminal's screen history, then its screen")
       .argument('<name>', 'container name or unambiguous prefix')
-      .option('-f, --follow', 'keep printing new output until Ctrl-C')
+      .option('-f, --follow', 'keep printing lines as they settle on its screen, until Ctrl-C')
       .option('-n, --tail <lines>', 'only the last N lines'),
   ).action(async (name: string, options: LogsOptions) => {
     const ctx = new CliContext(options);

@@ -5,9 +5,40 @@ import { WORKSPACE_DIR } from './vscode.js';
 
 /** Starts every line the keeper prints, so `logs` can leave them out. */
 export const KEEPER_MARK = '@@launch-agent-keeper@@';
-/** Label value: the request/reply protocol below. Containers without the label get an exec. */
-export const KEEPER_PROTOCOL = '1';
+
+/**
+ * Label value: the request/reply protocol below. Containers without the label get an exec.
+ * 2 = 1 + the agent's activity (sessions/activity.ts): an extra reply line, and its own request.
+ */
+export const KEEPER_PROTOCOL = '2';
+/** Keepers that answer `list` but know nothing of the agent's terminal session. */
+const KEEPER_PROTOCOLS = new Set(['1', KEEPER_PROTOCOL]);
 const REQUEST = 'launch-agent-status';
+const ACTIVITY_REQUEST = 'launch-agent-activity';
+/** The agent's terminal session (images/agents/launch-agent-session): tmux socket and session. */
+export const TMUX_SOCKET = 'launch-agent';
+export const TMUX_SESSION = 'agent';
+/** Where launch-agent-activity (the agents' hooks) records their own word, in the agent's home. */
+const SIGNAL_FILE = '$HOME/.launch-agent/activity';
+
+/**
+ * Protocol 2: before its status reply, and alone for an activity request, the keeper prints the
+ * facts of the agent's terminal: \`<mark> <nonce>+ tmux <dead>:<status>:<signal> <now>
+ * <last output> <hook word> <hook time>\`, or \`<mark> <nonce>+ none\` with no session. The \`+\`
+ * keeps it out of protocol 1's reader (it looks for \`<nonce> \`). One tmux client per request, none
+ * while no agent was ever started (the socket test is a builtin).
+ */
+const ACTIVITY_SH = `la_sock=\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/${TMUX_SOCKET}
+activity() {
+  if [ -S "$la_sock" ] && la_t=$(tmux -L ${TMUX_SOCKET} display-message -p -t ${TMUX_SESSION} \\
+    '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal} %s #{window_activity}' 2>/dev/null); then
+    la_s='- 0'
+    if [ -f "${SIGNAL_FILE}" ]; then IFS= read -r la_s <"${SIGNAL_FILE}"; fi
+    printf '${KEEPER_MARK} %s+ tmux %s %s\\n' "$1" "$la_t" "$la_s"
+  else
+    printf '${KEEPER_MARK} %s+ none\\n' "$1"
+  fi
+}`;
 
 /**
  * The keeper: the container's main process (under tini), which keeps it up and answers `list`.
@@ -25,12 +56,16 @@ const REQUEST = 'launch-agent-status';
  * at a time: a wedged git holds up only this container, and `list` gives up on it.
  */
 export const KEEPER_SCRIPT = `# launch-agent keeper: keeps the container up; answers \`launch-agent list\` on stdin/stdout.
+${ACTIVITY_SH}
 while IFS= read -r line; do
   case $line in
-    '${REQUEST} '*) nonce=\${line#${REQUEST} } ;;
+    '${REQUEST} '*) nonce=\${line#${REQUEST} } ask=status ;;
+    '${ACTIVITY_REQUEST} '*) nonce=\${line#${ACTIVITY_REQUEST} } ask=activity ;;
     *) continue ;;
   esac
   case $nonce in '' | *[!0-9a-z]*) continue ;; esac
+  activity "$nonce"
+  [ "$ask" = status ] || continue
   if state=$(
     exec 2>/dev/null
     cd ${WORKSPACE_DIR} || exit
@@ -65,6 +100,11 @@ export const KEEPER_CONTAINER = {
 export const KEEPER_LABELS = { [Labels.keeper]: KEEPER_PROTOCOL };
 
 export function hasKeeper(labels: Record<string, string>): boolean {
+  return KEEPER_PROTOCOLS.has(labels[Labels.keeper] ?? '');
+}
+
+/** Launched with the agent in a terminal session (tmux) whose activity the keeper reports. */
+export function hasAgentSession(labels: Record<string, string>): boolean {
   return labels[Labels.keeper] === KEEPER_PROTOCOL;
 }
 
@@ -102,4 +142,47 @@ export function withoutKeeperLines(text: string): string {
     .split(/(?<=\n)/)
     .filter((line) => !line.startsWith(KEEPER_MARK))
     .join('');
+}
+
+export function keeperActivityRequest(nonce: string): string {
+  return `${keeperRequest(nonce).replace(REQUEST, ACTIVITY_REQUEST)}`;
+}
+
+/** What the keeper reports of the agent's terminal session (see ACTIVITY_SH). */
+export type ActivityFacts =
+  | { session: false }
+  | {
+      session: true;
+      dead: boolean;
+      /** The agent's exit status once dead (null when a signal ended it). */
+      exitStatus: number | null;
+      /** Unix seconds in the container: now, the terminal's last output, the hook's word. */
+      now: number;
+      lastOutput: number;
+      hook: { word: 'working' | 'waiting'; at: number } | undefined;
+    };
+
+/** The activity line for `nonce`, or undefined while it is not complete (or not there). */
+export function parseActivityFacts(output: string, nonce: string): ActivityFacts | undefined {
+  const tag = `${KEEPER_MARK} ${nonce}+ `;
+  const start = output.indexOf(tag);
+  if (start < 0 || (start > 0 && output[start - 1] !== '\n')) return undefined;
+  const end = output.indexOf('\n', start);
+  if (end < 0) return undefined;
+  const fields = output
+    .slice(start + tag.length, end)
+    .trim()
+    .split(' ');
+  if (fields[0] !== 'tmux') return { session: false };
+  const [, pane = '', now = '', last = '', word = '', at = ''] = fields;
+  const [dead, status] = pane.split(':');
+  const hookWord = word === 'working' || word === 'waiting' ? word : undefined;
+  return {
+    session: true,
+    dead: dead === '1',
+    exitStatus: /^\d+$/.test(status ?? '') ? Number(status) : null,
+    now: Number(now) || 0,
+    lastOutput: Number(last) || 0,
+    hook: hookWord ? { word: hookWord, at: Number(at) || 0 } : undefined,
+  };
 }

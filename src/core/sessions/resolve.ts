@@ -1,6 +1,7 @@
 import type { ContainerSummary } from '../../docker/engine.js';
 import { GATE_PROTOCOL, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
+import { hasAgentSession } from './keeper.js';
 
 /** The engine filter for our agent containers: by label, never by name pattern. */
 export const SESSION_FILTER = managedLabels('container');
@@ -32,6 +33,8 @@ export interface Session {
   running: boolean;
   /** ISO time the launch recorded (falls back to the engine's creation time). */
   created: string;
+  /** The agent runs in a terminal session that terminals join (launched with one: keeper 2). */
+  agentSession: boolean;
 }
 
 export function toSession(c: ContainerSummary): Session {
@@ -51,6 +54,7 @@ export function toSession(c: ContainerSummary): Session {
     state: c.state,
     running: c.state === 'running',
     created: c.labels[Labels.created] || new Date(c.created * 1000).toISOString(),
+    agentSession: hasAgentSession(c.labels),
   };
 }
 

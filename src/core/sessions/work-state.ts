@@ -3,7 +3,13 @@ import { HOST_KNOWN_REFS, HOST_OBJECTS } from '../../container-paths.js';
 import type { ContainerDetails, Engine } from '../../docker/engine.js';
 import { Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError } from '../../errors.js';
-import { type KeeperReply, keeperRequest, parseKeeperReply } from './keeper.js';
+import {
+  type ActivityFacts,
+  type KeeperReply,
+  keeperRequest,
+  parseActivityFacts,
+  parseKeeperReply,
+} from './keeper.js';
 import { WORKSPACE_DIR } from './vscode.js';
 
 /** What `rm` would lose: commits the host repo does not have, and uncommitted files. */
@@ -69,6 +75,8 @@ export async function workStateOfRunning(
 export interface WorkSummary {
   ahead: number;
   uncommitted: boolean;
+  /** The agent's terminal, from keepers of protocol 2 (printed before the status line). */
+  activity?: ActivityFacts;
 }
 
 /**
@@ -96,7 +104,7 @@ export async function workSummaryOfRunning(
 async function askKeeper(engine: Engine, id: string, signal: AbortSignal): Promise<WorkSummary> {
   const nonce = randomBytes(8).toString('hex');
   let reply: KeeperReply | undefined;
-  await engine.attachRequest(id, {
+  const output = await engine.attachRequest(id, {
     input: keeperRequest(nonce),
     until: (stdout) => {
       reply = parseKeeperReply(stdout, nonce);
@@ -107,7 +115,8 @@ async function askKeeper(engine: Engine, id: string, signal: AbortSignal): Promi
   if (!reply?.ok) {
     throw new LaunchError('COMMAND_FAILED', `git in the container failed (exit ${reply?.exitCode ?? -1})`);
   }
-  return { ahead: reply.ahead, uncommitted: reply.uncommitted };
+  const activity = parseActivityFacts(output, nonce);
+  return { ahead: reply.ahead, uncommitted: reply.uncommitted, ...(activity ? { activity } : {}) };
 }
 
 /**
