@@ -53,6 +53,7 @@ export const codex: AgentDescriptor = {
   // Only `codex exec` reads CODEX_API_KEY: the TUI wants a login, which the key makes (a file in
   // the container's home, as \`codex login\` would), unless a login is mounted.
   interactivePrelude:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion
     'key=${CODEX_API_KEY:-${OPENAI_API_KEY:-}}; [ -z "$key" ] || [ -s "${CODEX_HOME:-$HOME/.codex}/auth.json" ] || printf %s "$key" | codex login --with-api-key >/dev/null 2>&1; unset key',
   headless: (prompt) => ['codex', 'exec', '--dangerously-bypass-approvals-and-sandbox', prompt],
   seeds: [

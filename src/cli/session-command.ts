@@ -61,6 +61,7 @@ export async function runAttach(
   if (!terminal || ctx.json) {
     const { startAgent } = await import('../core/sessions/start-agent.js');
     const started = await startAgent(engine, session, agentArgs);
+    if (started.login) ctx.logger.info(started.login);
     ctx.print(started, () =>
       started.started
         ? `started the agent in ${session.name}: join it from a terminal with \`launch-agent attach ${session.name}\``

@@ -11,6 +11,7 @@ describe('exit codes', () => {
       notFound: 4,
       conflict: 5,
       build: 6,
+      timeout: 124,
       interrupted: 130,
     });
   });
@@ -28,6 +29,8 @@ describe('exit codes', () => {
     ['IMAGE_MISSING', 4],
     ['FILE_NOT_FOUND', 4],
     ['NAME_IN_USE', 5],
+    ['AGENT_NOT_RUNNING', 5],
+    ['TIMEOUT', 124],
     ['CONTAINER_NOT_RUNNING', 5],
     ['UNPUSHED_WORK', 5],
     ['IMAGE_BUILD_FAILED', 6],

@@ -1,7 +1,7 @@
 import { PassThrough, type Writable } from 'node:stream';
 import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
-import { CAPTURE_COMMAND, CAPTURE_SEPARATOR, followCommand } from './agent-session.js';
+import { CAPTURE_SEPARATOR, followCommand, LOGS_COMMAND } from './agent-session.js';
 import type { Session } from './resolve.js';
 
 export interface AgentLogsRequest {
@@ -27,7 +27,7 @@ export async function agentLogs(engine: Engine, session: Session, request: Agent
     );
   }
   const screen = new ScreenFollower(request.tail);
-  const first = await engine.exec(session.id, { cmd: CAPTURE_COMMAND });
+  const first = await engine.exec(session.id, { cmd: LOGS_COMMAND });
   if (first.exitCode !== 0) throw notStarted(session);
   request.stdout.write(screen.next(screenLines(first.stdout)).join(''));
   if (!request.follow) return;

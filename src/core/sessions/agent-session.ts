@@ -41,6 +41,7 @@ export interface JoinCommand {
 export function joinCommand(request: JoinRequest, clientId = randomBytes(6).toString('hex')): JoinCommand {
   const { agent } = request;
   const env = [
+    `LAUNCH_AGENT_AGENT=${agent.name}`,
     `TERM=${request.term || 'xterm-256color'}`,
     `LAUNCH_AGENT_SIZE=${request.size.columns}x${request.size.rows}`,
     `LAUNCH_AGENT_CLIENT=${clientId}`,
@@ -57,18 +58,15 @@ export function joinCommand(request: JoinRequest, clientId = randomBytes(6).toSt
   };
 }
 
-/** What the terminal runs: the image's login check (one line: which login, or what to do), then the agent. */
+/** What the terminal runs: the agent (after its prelude, if it has one) with the user's arguments. */
 export function agentCommand(agent: AgentDescriptor, agentArgs: readonly string[]): string[] {
-  const prelude = agent.interactivePrelude ? `${agent.interactivePrelude}; ` : '';
-  return [
-    'sh',
-    '-c',
-    `launch-agent-login-check ${agent.name}; ${prelude}exec "$@"`,
-    agent.name,
-    ...agent.interactive,
-    ...agentArgs,
-  ];
+  const command = [...agent.interactive, ...agentArgs];
+  if (!agent.interactivePrelude) return command;
+  return ['sh', '-c', `${agent.interactivePrelude}; exec "$@"`, agent.name, ...command];
 }
+
+/** Where the session script keeps the login check's output of the agent's last start. */
+export const LOGIN_LINE_FILE = '$HOME/.launch-agent/login';
 
 /** Runs beside a join, stdin open: ends that join's tmux client when the launcher vanishes. */
 export function lifelineCommand(clientId: string): string[] {
@@ -94,6 +92,10 @@ export const CAPTURE_COMMAND = [
   TMUX_SESSION,
 ];
 
+/** `logs`: the login check's line of the agent's last start, then its screen (fails without a session). */
+const CAPTURE_WITH_LOGIN = `cat "${LOGIN_LINE_FILE}" 2>/dev/null; ${CAPTURE_COMMAND.join(' ')}`;
+export const LOGS_COMMAND = ['sh', '-c', CAPTURE_WITH_LOGIN];
+
 /** Between two captures in `logs -f`'s output (a byte no screen text holds). */
 export const CAPTURE_SEPARATOR = '\x1e';
 
@@ -102,7 +104,7 @@ export const CAPTURE_SEPARATOR = '\x1e';
  * until stdin (the launcher's connection) ends: then the loop goes too, leaving nothing behind.
  */
 export function followCommand(intervalSeconds = 1): string[] {
-  const loop = `while ${CAPTURE_COMMAND.join(' ')}; do printf '\\036\\n'; sleep ${intervalSeconds}; done`;
+  const loop = `while ${CAPTURE_WITH_LOGIN}; do printf '\\036\\n'; sleep ${intervalSeconds}; done`;
   return ['sh', '-c', `(${loop}) & cat >/dev/null; kill $! 2>/dev/null`];
 }
 

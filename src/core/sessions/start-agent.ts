@@ -8,6 +8,8 @@ export interface StartedAgent {
   name: string;
   /** False when an agent already ran there (its arguments were then not used). */
   started: boolean;
+  /** The login check's line(s) when it started: which login the agent uses, or what to do. */
+  login: string | null;
   activity: Activity | null;
 }
 
@@ -19,7 +21,7 @@ export async function startAgent(
 ): Promise<StartedAgent> {
   const before = await askActivity(engine, session.id, AbortSignal.timeout(10_000));
   if (before.activity !== null && before.activity !== 'exited') {
-    return { name: session.name, started: false, activity: before.activity };
+    return { name: session.name, started: false, login: null, activity: before.activity };
   }
   const { getAgent } = await import('../../agents/registry.js');
   const details = await engine.inspectContainer(session.id);
@@ -40,5 +42,5 @@ export async function startAgent(
     );
   }
   const after = await askActivity(engine, session.id, AbortSignal.timeout(10_000));
-  return { name: session.name, started: true, activity: after.activity };
+  return { name: session.name, started: true, login: result.stderr.trim() || null, activity: after.activity };
 }
