@@ -64,7 +64,7 @@ describe('living with an agent container', () => {
     expect(item.uncommitted).toBe(true);
     const human = await cli('ls');
     expect(human.stdout).toMatch(
-      new RegExp(`^${name}\\s+claude\\s+\\S+\\s+claude/feat\\s+running\\s+\\S+\\s+0\\s+yes$`, 'm'),
+      new RegExp(`^${name}\\s+claude\\s+\\S+\\s+claude/feat\\s+running\\s+not started\\s+\\S+\\s+0\\s+yes$`, 'm'),
     );
     const quiet = await cli('list', '--quiet');
     expect(quiet.stdout.split('\n')).toContain(name);
@@ -75,15 +75,16 @@ describe('living with an agent container', () => {
       'true false',
     );
     expect(docker('inspect', '--format', '{{index .Config.Labels "dev.launch-agent.keeper"}}', name)).toBe(
-      '1',
+      '2',
     );
     expect(docker('inspect', '--format', '{{json .HostConfig.LogConfig}}', name)).toBe(
       '{"Type":"json-file","Config":{"max-file":"2","max-size":"1m"}}',
     );
+    // Status replies (`<nonce> ok ...`); each comes after its activity line (`<nonce>+ ...`).
     const replies = () =>
       docker('logs', name)
         .split('\n')
-        .filter((l) => l.startsWith(`${KEEPER_MARK} `));
+        .filter((l) => l.startsWith(`${KEEPER_MARK} `) && !l.split(' ')[1]?.endsWith('+'));
     const before = replies().length;
     const lists = await Promise.all([listed(), listed(), listed(), listed()]);
     for (const item of lists) expect(item).toMatchObject({ ahead: 0, uncommitted: true });
@@ -329,29 +330,40 @@ describe('living with an agent container', () => {
     expect(lines).toContain(FAKE_SECRETS.CLAUDE_CODE_OAUTH_TOKEN);
   });
 
-  it("attach runs the agent's interactive command in a TTY", async () => {
+  it("attach runs the agent's interactive command in a TTY, in its terminal session", async () => {
     const child = spawn('script', ['-qec', `${process.execPath} ${binPath} attach ${name}`, '/dev/null'], {
       env: { ...process.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     try {
-      // The agent itself, once the entrypoint has exec'd into it.
-      const agentLine = (ps: string) =>
-        ps
-          .split('\n')
-          .find((l) => l.includes('claude --dangerously-skip-permissions') && !l.includes('entrypoint'));
+      // The agent is the session's pane: its process, as the agent user.
+      const agent = () => {
+        try {
+          const pid = docker(
+            'exec',
+            name,
+            'tmux',
+            '-L',
+            'launch-agent',
+            'display-message',
+            '-p',
+            '#{pane_pid}',
+          );
+          return docker('exec', name, 'ps', '-o', 'user:12=,comm=', '-p', pid).trim();
+        } catch {
+          return '';
+        }
+      };
       let seen = '';
-      for (let i = 0; i < 40 && !agentLine(seen); i++) {
+      for (let i = 0; i < 60 && !/claude$/.test(seen); i++) {
         await new Promise((r) => setTimeout(r, 250));
-        seen = docker('exec', name, 'ps', '-eo', 'user:12,args', '--no-headers');
+        seen = agent();
       }
-      const line = agentLine(seen);
-      expect(line, seen).toBeDefined();
-      expect(line?.trim().startsWith('agent '), line).toBe(true);
+      expect(seen).toMatch(/^agent\s+claude$/);
     } finally {
       child.kill('SIGKILL');
       child.stdin.destroy();
-      docker('exec', name, 'sh', '-c', 'pkill -f "claude --dangerously-skip-permission[s]" || true');
+      docker('exec', name, 'sh', '-c', 'pkill -x claude || true');
     }
   });
 
@@ -433,16 +445,17 @@ describe('living with an agent container', () => {
   });
 
   it('logs and stats report on the container', async () => {
-    // The container's own output, between keeper replies (each list adds one to the log).
+    // The agent's terminal (attached to above), not the keeper's replies in the container's output.
     docker('exec', name, 'sh', '-c', 'echo from-main-process > /proc/1/fd/1');
     await listed();
-    const logs = await cli('logs', name, '--tail', '1');
-    expect(logs.code, logs.stderr).toBe(0);
-    expect(logs.stdout).toBe('from-main-process\n');
     const all = await cli('logs', name);
-    expect(all.stdout).toContain('from-main-process\n');
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/launch-agent: claude login found/);
     expect(all.stdout + all.stderr).not.toContain(KEEPER_MARK);
+    expect(all.stdout).not.toContain('from-main-process');
     expect(docker('logs', name)).toContain(KEEPER_MARK);
+    const logs = await cli('logs', name, '--tail', '1');
+    expect(logs.stdout.trimEnd().split('\n')).toHaveLength(1);
     const stats = await cli('stats', name, '--json');
     expect(stats.code, stats.stderr).toBe(0);
     const [s] = parseJson<Array<Record<string, number | string>>>(stats);
