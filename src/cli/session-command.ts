@@ -60,7 +60,7 @@ export async function runAttach(
   const terminal = options.tty ?? Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (!terminal || ctx.json) {
     const { startAgent } = await import('../core/sessions/start-agent.js');
-    const started = await startAgent(engine, session, agentArgs);
+    const started = await startAgent(engine, session, agentArgs, process.env.COLORTERM);
     if (started.login) ctx.logger.info(started.login);
     ctx.print(started, () =>
       started.started

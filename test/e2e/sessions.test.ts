@@ -64,7 +64,10 @@ describe('living with an agent container', () => {
     expect(item.uncommitted).toBe(true);
     const human = await cli('ls');
     expect(human.stdout).toMatch(
-      new RegExp(`^${name}\\s+claude\\s+\\S+\\s+claude/feat\\s+running\\s+not started\\s+\\S+\\s+0\\s+yes$`, 'm'),
+      new RegExp(
+        `^${name}\\s+claude\\s+\\S+\\s+claude/feat\\s+running\\s+not started\\s+\\S+\\s+0\\s+yes$`,
+        'm',
+      ),
     );
     const quiet = await cli('list', '--quiet');
     expect(quiet.stdout.split('\n')).toContain(name);

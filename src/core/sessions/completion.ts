@@ -10,6 +10,7 @@ export const CONTAINER_COMMANDS = [
   'exec',
   'logs',
   'egress',
+  'wait',
   'stats',
   'stop',
   'start',

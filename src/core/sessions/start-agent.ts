@@ -18,6 +18,8 @@ export async function startAgent(
   engine: Engine,
   session: Session,
   agentArgs: readonly string[],
+  /** The host's COLORTERM: the session keeps its first client's environment for later joins. */
+  colorTerm?: string,
 ): Promise<StartedAgent> {
   const before = await askActivity(engine, session.id, AbortSignal.timeout(10_000));
   if (before.activity !== null && before.activity !== 'exited') {
@@ -30,7 +32,7 @@ export async function startAgent(
     agentArgs,
     memoryBytes: details?.memoryBytes ?? 0,
     term: undefined,
-    colorTerm: undefined,
+    colorTerm,
     size: { columns: 120, rows: 40 },
     mode: 'start',
   });
