@@ -179,6 +179,27 @@ describe('agent session (claude) in a real terminal', () => {
     expect(tail.stdout.trimEnd().split('\n')).toHaveLength(3);
   });
 
+  it('the workspace fingerprint --prompt compares follows the files, the index and commits, not reads', async () => {
+    const { workFingerprint } = await import('../../src/core/sessions/prompt-run.js');
+    const { DockerodeEngine } = await import('../../src/docker/dockerode-engine.js');
+    const { resolveEndpoint } = await import('../../src/docker/connect.js');
+    const engine = new DockerodeEngine(resolveEndpoint());
+    const id = docker('inspect', '--format', '{{.Id}}', name);
+    const seen = [await workFingerprint(engine, id)];
+    expect(await workFingerprint(engine, id)).toBe(seen[0]);
+    for (const change of [
+      'echo more >> tracked.txt',
+      'echo new > brand-new.txt',
+      'git add brand-new.txt',
+      'git commit -qm agent-work',
+    ]) {
+      docker('exec', '-w', '/workspace', name, 'sh', '-c', change);
+      const next = await workFingerprint(engine, id);
+      expect(seen, change).not.toContain(next);
+      seen.push(next);
+    }
+  });
+
   it('list --json shows the activity, exited (and wait returns) once the agent ends; attach -- ARGS starts it again', async () => {
     const running = await until(
       'activity',
