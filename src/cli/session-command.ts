@@ -57,6 +57,7 @@ export async function runAttach(
     await runSessionCommand(ctx, 'attach', name, agentArgs, options);
     return;
   }
+  await ctx.ensureWatcher();
   const terminal = options.tty ?? Boolean(process.stdin.isTTY && process.stdout.isTTY);
   if (!terminal || ctx.json) {
     const { startAgent } = await import('../core/sessions/start-agent.js');

@@ -57,7 +57,8 @@ export async function addHome(
 
 /** Names only: which variables the secrets file sets, which logins are mounted. */
 async function seedFacts(plan: LaunchPlan): Promise<SeedFacts> {
-  const secrets = plan.mounts.find((m) => m.target === SECRETS_MOUNT);
+  // Mounted on a local engine, delivered through the API elsewhere: the host file either way.
+  const secrets = [...plan.mounts, ...plan.deliveries].find((m) => m.target === SECRETS_MOUNT);
   const text = secrets ? await readFile(secrets.source, 'utf8').catch(() => '') : '';
   return {
     secretNames: parseSecretsFile(text).map((entry) => entry.key),

@@ -6,6 +6,7 @@ import { type LaunchResult, launch } from '../../core/launch.js';
 import type { AuthMode, LaunchOptions } from '../../core/plan.js';
 import { ENTRYPOINT, WORKSPACE } from '../../core/plan.js';
 import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/sessions/vscode.js';
+import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
 import { launchMcpTransform } from '../../mcp/launch.js';
 import { packageVersion } from '../../util/package-root.js';

@@ -1,6 +1,7 @@
 import type { Engine } from '../../docker/engine.js';
 import { messageOf } from '../../errors.js';
 import { removeSessions } from './remove.js';
+import { matchSession, SESSION_FILTER, toSession } from './resolve.js';
 import { WORKSPACE_DIR } from './vscode.js';
 import { workStateOfRunning } from './work-state.js';
 
@@ -42,6 +43,7 @@ export async function cleanUpPromptRun(
   options: { keep: boolean },
 ): Promise<PromptCleanup> {
   const left: string[] = [];
+  await landPushes(engine, session.name);
   try {
     const [state, after] = await Promise.all([
       workStateOfRunning(engine, session.id),
@@ -63,4 +65,17 @@ export async function cleanUpPromptRun(
   }
   await removeSessions(engine, [session.name], { force: true });
   return { removed: true, kept: null };
+}
+
+/** What the agent pushed lands in the host repo now (the watcher would, in a few seconds): not unpushed. */
+async function landPushes(engine: Engine, name: string): Promise<void> {
+  try {
+    const all = (await engine.listContainers({ all: true, labels: SESSION_FILTER })).map(toSession);
+    const session = matchSession(all, name);
+    if (!session.running || !session.hostGitDir) return;
+    const { syncSession } = await import('../gate/sync.js');
+    await syncSession(engine, session, all);
+  } catch {
+    // The check that follows counts what did not land.
+  }
 }

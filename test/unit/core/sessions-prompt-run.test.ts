@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cleanUpPromptRun, FINGERPRINT_SCRIPT } from '../../../src/core/sessions/prompt-run.js';
 import type { ExecOptions, ExecResult } from '../../../src/docker/engine.js';
-import { FakeEngine, gitOutput } from './sessions-fake-engine.js';
+import { FakeEngine, gitOutput } from '../../helpers/fake-engine.js';
 
 /** The fake engine, with the workspace's fingerprint after the run. */
 class PromptEngine extends FakeEngine {
