@@ -36,7 +36,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** The main job: `launch-agent [SOURCE] --agent NAME [-b FEATURE]`. */
 export function registerLaunch(program: Command): void {
   program
-    .argument('[source]', 'repository folder or URL (https://…, git@host:owner/repo, owner/repo)')
+    .argument('[source]', 'repository folder or URL (https://…, git@host:owner/repo, owner/repo); default: .')
     .argument('[agent-args...]', 'after `--`: arguments for the agent, e.g. -- --model opus')
     .option(
       '-a, --agent <name>',
