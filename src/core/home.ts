@@ -33,7 +33,7 @@ export async function addHome(
     const text = await readFile(location.hostPath, 'utf8').catch(() => undefined);
     if (text !== undefined) files.set(location.homePath, text);
   }
-  const facts = await seedFacts(plan);
+  const facts = await seedFacts(plan, options.logins ?? []);
   for (const seed of agent.seeds) files.set(seed.homePath, seed.merge(files.get(seed.homePath), facts));
   if (options.transform) {
     // The MCP file too when neither the host nor a seed has it (e.g. Copilot's mcp-config.json).
@@ -55,14 +55,14 @@ export async function addHome(
   await tar.file(`${prefix}/.gitconfig`, agentGlobalGitConfig({ ghCredentialHelper: gh }), 0o644);
 }
 
-/** Names only: which variables the secrets file sets, which logins are mounted. */
-async function seedFacts(plan: LaunchPlan): Promise<SeedFacts> {
+/** Names only: which variables the secrets file sets, which logins are there (mounted or written). */
+async function seedFacts(plan: LaunchPlan, written: Array<{ homePath: string }>): Promise<SeedFacts> {
   // Mounted on a local engine, delivered through the API elsewhere: the host file either way.
   const secrets = [...plan.mounts, ...plan.deliveries].find((m) => m.target === SECRETS_MOUNT);
   const text = secrets ? await readFile(secrets.source, 'utf8').catch(() => '') : '';
   return {
     secretNames: parseSecretsFile(text).map((entry) => entry.key),
-    logins: plan.authLinks.map((link) => link.homePath),
+    logins: [...plan.authLinks, ...written].map((login) => login.homePath),
   };
 }
 

@@ -158,7 +158,7 @@ describe('addHome with a Keychain login', () => {
     });
     const done = new Promise<void>((resolve) => extract.on('finish', () => resolve()));
     tar.pack.pipe(extract);
-    const plan = { homeCopies: [], authLinks: [] } as unknown as LaunchPlan;
+    const plan = { homeCopies: [], authLinks: [], mounts: [], deliveries: [] } as unknown as LaunchPlan;
     await addHome(tar, {
       prefix: 'home/agent',
       agent: claude,
