@@ -4,7 +4,7 @@ import type { ContainerSummary, Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
 import { startEgress, stopEgress } from './network/objects.js';
 import { ENTRYPOINT } from './plan.js';
-import { type Activity, activityOf } from './sessions/activity.js';
+import { type Activity, type AgentActivity, activityOf, askActivity } from './sessions/activity.js';
 import { hasKeeper } from './sessions/keeper.js';
 import { containerLogs } from './sessions/logs.js';
 import { matchSession, type Session, sessionFilter, sortSessions, toSession } from './sessions/resolve.js';
@@ -73,18 +73,23 @@ export async function listSessions(
   return Promise.all(
     sortSessions(containers.map(toSession)).map(async (session) => {
       let summary: WorkSummary | undefined;
+      let activity: AgentActivity | undefined;
       if (session.running) {
-        summary = await workSummaryOfRunning(deps.engine, session.id, {
-          keeper: keepers.has(session.id),
-          timeoutMs,
-        }).catch(() => undefined);
+        const keeper = keepers.has(session.id);
+        [summary, activity] = await Promise.all([
+          workSummaryOfRunning(deps.engine, session.id, { keeper, timeoutMs }).catch(() => undefined),
+          // The keeper's reply carries it; asked through exec where the keeper cannot be.
+          keeper || !session.agentSession
+            ? undefined
+            : askActivity(deps.engine, session.id, AbortSignal.timeout(timeoutMs)).catch(() => undefined),
+        ]);
       }
       return {
         ...session,
         ageSeconds: Math.max(0, Math.round((now - Date.parse(session.created)) / 1000)),
         ahead: summary ? summary.ahead : null,
         uncommitted: summary ? summary.uncommitted : null,
-        ...activityOf(summary?.activity),
+        ...(activity ?? activityOf(summary?.activity)),
       };
     }),
   );

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Engine } from '../../docker/engine.js';
 import { LaunchError } from '../../errors.js';
-import { type ActivityFacts, keeperActivityRequest, parseActivityFacts } from './keeper.js';
+import {
+  type ActivityFacts,
+  KEEPER_ACTIVITY_SH,
+  keeperActivityRequest,
+  parseActivityFacts,
+} from './keeper.js';
 import type { Session } from './resolve.js';
 
 /** What the agent is doing; null when no agent runs in the container (never started, stopped). */
@@ -29,9 +34,20 @@ export function activityOf(facts: ActivityFacts | undefined): AgentActivity {
   return { activity: facts.hook?.word ?? 'idle', exitCode: null };
 }
 
-/** Asks the keeper of a running container (no process is started for it but one tmux client). */
+/**
+ * Asks the keeper of a running container (no process is started for it but one tmux client);
+ * on Podman, whose attach the keeper cannot answer (see listSessions), the same check runs
+ * through exec.
+ */
 export async function askActivity(engine: Engine, id: string, signal?: AbortSignal): Promise<AgentActivity> {
   const nonce = randomBytes(8).toString('hex');
+  if ((await engine.product?.().catch(() => undefined)) === 'Podman') {
+    const result = await engine.exec(id, {
+      cmd: ['sh', '-c', `${KEEPER_ACTIVITY_SH}\nactivity ${nonce}`],
+      ...(signal ? { signal } : {}),
+    });
+    return activityOf(parseActivityFacts(result.stdout, nonce));
+  }
   let facts: ActivityFacts | undefined;
   await engine.attachRequest(id, {
     input: keeperActivityRequest(nonce),

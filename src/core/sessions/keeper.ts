@@ -28,7 +28,7 @@ const SIGNAL_FILE = '$HOME/.launch-agent/activity';
  * keeps it out of protocol 1's reader (it looks for \`<nonce> \`). One tmux client per request, none
  * while no agent was ever started (the socket test is a builtin).
  */
-const ACTIVITY_SH = `la_sock=\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/${TMUX_SOCKET}
+export const KEEPER_ACTIVITY_SH = `la_sock=\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/${TMUX_SOCKET}
 activity() {
   if [ -S "$la_sock" ] && la_t=$(tmux -L ${TMUX_SOCKET} display-message -p -t ${TMUX_SESSION} \\
     '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal} %s #{window_activity}' 2>/dev/null); then
@@ -56,7 +56,7 @@ activity() {
  * at a time: a wedged git holds up only this container, and `list` gives up on it.
  */
 export const KEEPER_SCRIPT = `# launch-agent keeper: keeps the container up; answers \`launch-agent list\` on stdin/stdout.
-${ACTIVITY_SH}
+${KEEPER_ACTIVITY_SH}
 while IFS= read -r line; do
   case $line in
     '${REQUEST} '*) nonce=\${line#${REQUEST} } ask=status ;;

@@ -14,6 +14,7 @@ import {
   parseActivityFacts,
   parseKeeperReply,
 } from '../../../src/core/sessions/keeper.js';
+import type { ExecOptions, ExecResult } from '../../../src/docker/engine.js';
 
 const now = 1_800_000_000;
 type SessionFacts = Extract<ActivityFacts, { session: true }>;
@@ -183,5 +184,26 @@ describe('arguments after --', () => {
 
   it('an extra argument without -- is a usage error that says where they go', () => {
     expect(() => parse(['./repo', 'opus'], 1)).toThrow(/unexpected argument `opus`/);
+  });
+});
+
+describe('asking the activity on Podman (no keeper over attach)', () => {
+  it('runs the keeper’s own check through exec', async () => {
+    const { FakeEngine } = await import('../../helpers/fake-engine.js');
+    const { askActivity } = await import('../../../src/core/sessions/activity.js');
+    const engine = new (class extends FakeEngine {
+      override async exec(id: string, options: ExecOptions): Promise<ExecResult> {
+        const script = options.cmd[2] ?? '';
+        const nonce = /\nactivity ([0-9a-f]+)$/.exec(script)?.[1];
+        if (!nonce) return super.exec(id, options);
+        return { exitCode: 0, stdout: `${KEEPER_MARK} ${nonce}+ tmux 1:3: ${now} ${now} - 0\n`, stderr: '' };
+      }
+    })([{ name: 'claude-app-x', keeper: true }]);
+    engine.productName = 'Podman';
+    expect(await askActivity(engine.asEngine(), 'id-claude-app-x')).toEqual({
+      activity: 'exited',
+      exitCode: 3,
+    });
+    expect(engine.attaches).toEqual([]);
   });
 });

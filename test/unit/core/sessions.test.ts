@@ -153,7 +153,9 @@ describe('listSessions', () => {
     const [item] = await listSessions({ engine: engine.asEngine() });
     expect(item).toMatchObject({ name: 'pod', ahead: 1, uncommitted: true });
     expect(engine.attaches).toEqual([]);
-    expect(engine.execs.map((e) => e.id)).toEqual(['id-pod']);
+    // The git check, and the agent's activity (what the keeper's reply carries elsewhere).
+    expect(engine.execs.map((e) => e.id)).toEqual(['id-pod', 'id-pod']);
+    expect(engine.execs.filter((e) => /\nactivity [0-9a-f]+$/.test(e.options.cmd[2] ?? ''))).toHaveLength(1);
   });
 
   it('shows unknown for a container whose keeper does not answer in time, and lists the rest', async () => {
