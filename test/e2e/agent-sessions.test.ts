@@ -207,8 +207,11 @@ describe('agent session (claude) in a real terminal', () => {
       (i) => i?.activity !== 'working',
     );
     expect(['idle', 'waiting']).toContain(running?.activity);
-    const waited = await runCli(['wait', name, '--json', '--timeout', '60'], { env: launchEnv(fixture) });
+    const waited = await runCli(['wait', name, '--json', '--timeout', '60', '--bell'], {
+      env: launchEnv(fixture),
+    });
     expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stderr).toBe('\x07');
     expect(parseJson(waited)).toMatchObject({ name, exitCode: null });
 
     docker('exec', name, 'kill', pid);

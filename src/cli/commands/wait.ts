@@ -3,6 +3,7 @@ import { addCommonOptions, CliContext, type CommonOptions } from '../context.js'
 
 interface WaitOptions extends CommonOptions {
   timeout?: string;
+  bell?: boolean;
 }
 
 export function registerWait(program: Command): void {
@@ -13,7 +14,8 @@ export function registerWait(program: Command): void {
         "block while the agent works: until it waits for the user or exits (exit code = the agent's then)",
       )
       .argument('<name>', 'container name or unambiguous prefix')
-      .option('--timeout <seconds>', 'give up after this long (exit 124)'),
+      .option('--timeout <seconds>', 'give up after this long (exit 124)')
+      .option('--bell', "ring this terminal's bell when it returns (the agent needs you)"),
   ).action(async (name: string, options: WaitOptions) => {
     const ctx = new CliContext(options);
     const { LaunchError } = await import('../../errors.js');
@@ -36,6 +38,8 @@ export function registerWait(program: Command): void {
         ? `${result.name}: the agent exited${result.exitCode === null ? '' : ` (code ${result.exitCode})`}`
         : `${result.name}: the agent is ${result.activity}`,
     );
+    // On stderr: stdout stays the result (or the JSON document).
+    if (options.bell) process.stderr.write('\x07');
     process.exitCode = result.activity === 'exited' ? (result.exitCode ?? 1) : 0;
   });
 }
