@@ -120,6 +120,8 @@ export async function runLaunch(
     say: (line) => process.stderr.write(`${line}\n`),
   });
   process.stderr.write(`\n${afterJoin(result.name, outcome)}\n`);
+  // As attach: the agent's exit code when it ended while joined.
+  if (outcome.activity?.activity === 'exited') process.exitCode = outcome.activity.exitCode ?? 1;
 }
 
 /** `--prompt`: the agent headless, its output on stdout; then the session goes unless it holds work. */
