@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -87,6 +87,12 @@ export function closeAllTerminals(): void {
     tmux('kill-server');
   } catch {
     // none left
+  }
+  // The server's socket and the windows' scripts.
+  const uid = process.getuid?.() ?? 0;
+  rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${uid}`, SOCKET), { force: true });
+  for (const file of readdirSync(os.tmpdir())) {
+    if (file.startsWith(`${SOCKET}-`)) rmSync(path.join(os.tmpdir(), file), { force: true });
   }
 }
 
