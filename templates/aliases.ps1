@@ -23,7 +23,7 @@ function laat { launch-agent attach @args }
 function lacode { launch-agent code @args }
 function larm { launch-agent rm @args }
 
-# Tab completion for launch-agent itself.
-if (Get-Command launch-agent -ErrorAction SilentlyContinue) {
-  launch-agent completion pwsh | Out-String | Invoke-Expression
-}
+# Tab completion for launch-agent itself, from the file `init` put beside this one (no process
+# starts here: the script asks launch-agent only when you press TAB).
+$__laCompletion = Join-Path $PSScriptRoot 'completion.ps1'
+if (Test-Path $__laCompletion) { . $__laCompletion }

@@ -20,9 +20,11 @@ laat() { launch-agent attach "$@"; }  # laat NAME: back into the agent's session
 lacode() { launch-agent code "$@"; }  # lacode NAME: VS Code on the container
 larm() { launch-agent rm "$@"; }      # refuses while work is not pushed
 
-# Tab completion for launch-agent itself.
+# Tab completion for launch-agent itself, from the file `init` put beside this one (no process
+# starts here: the script asks launch-agent only when you press TAB).
 if [ -n "${BASH_VERSION:-}" ]; then
-  eval "$(launch-agent completion bash 2>/dev/null)"
-elif [ -n "${ZSH_VERSION:-}" ] && command -v compdef >/dev/null 2>&1; then
-  eval "$(launch-agent completion zsh 2>/dev/null)"
+  [ -r "${BASH_SOURCE[0]%/*}/completion.bash" ] && . "${BASH_SOURCE[0]%/*}/completion.bash"
+elif [ -n "${ZSH_VERSION:-}" ]; then
+  # eval: bash must never parse zsh's ${(%):-%x} (this file's own path).
+  eval '[ -r "${${(%):-%x}:h}/completion.zsh" ] && . "${${(%):-%x}:h}/completion.zsh"'
 fi

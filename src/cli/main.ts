@@ -2,21 +2,39 @@ import { Command, CommanderError } from 'commander';
 import { hostFacts } from '../config/paths.js';
 import { ExitCode, isLaunchError, messageOf } from '../errors.js';
 import { packageVersion } from '../util/package-root.js';
+import { addColourOptions, chalkFor, colourChoiceOf, setColourChoice } from './colour.js';
 import { registerCommands } from './commands/index.js';
+import { configureHelp } from './help.js';
 import { maskJson, maskSecrets } from './logger.js';
 
 export function buildProgram(): Command {
-  const program = new Command('launch-agent')
-    .description('Put an AI coding agent into a fresh, isolated container holding a copy of a repository.')
-    .version(packageVersion(), '-V, --version', 'print the version')
+  const program = new Command('launch-agent');
+  configureHelp(program);
+  program
+    .usage(
+      '[SOURCE] [options]     launch an agent on a repo (SOURCE: . by default)\n       launch-agent COMMAND [options]',
+    )
+    .description(
+      'Put an AI coding agent (Claude Code, Codex, Copilot CLI, Gemini CLI) into a fresh, isolated container holding a copy of a repository; its work comes back with git push.',
+    )
     .showSuggestionAfterError(true)
     // Root options (the launch's) only before a subcommand, so `doctor --json` is doctor's.
     .enablePositionalOptions()
     .exitOverride()
     .hook('preAction', registerSecretsOf);
   registerCommands(program);
+  program.optionsGroup('Output:');
+  program.version(packageVersion(), '-V, --version', 'print the version');
+  program.helpOption('-h, --help', 'show this help (`launch-agent help COMMAND` for a command)');
+  addColourOptions(program);
+  program.addHelpText('after', ROOT_FOOTER);
   return program;
 }
+
+const ROOT_FOOTER = `
+In the container, \`git push\` brings the agent's branch back to your repo.
+Exit codes: 0 ok, 1 failure, 2 usage, 3 engine, 4 not found, 5 conflict,
+6 image build, 130 interrupted. Every command and flag: docs/commands.md.`;
 
 /**
  * Before any command runs, the tokens it may come across are masked: the agents' token variables,
@@ -24,6 +42,8 @@ export function buildProgram(): Command {
  * because it needs every agent's descriptor (and smol-toml with codex's), which `--help` does not.
  */
 async function registerSecretsOf(_program: Command, action: Command): Promise<void> {
+  // A TAB must stay quick, and completion prints no secret.
+  if (action.name() === '__complete') return;
   const { registerKnownSecrets } = await import('./known-secrets.js');
   const { secrets } = action.opts<{ secrets?: unknown }>();
   registerKnownSecrets(hostFacts(), typeof secrets === 'string' ? [secrets] : []);
@@ -31,6 +51,7 @@ async function registerSecretsOf(_program: Command, action: Command): Promise<vo
 
 /** The single error boundary: every failure is printed here and becomes the exit code. */
 export async function main(argv: string[]): Promise<void> {
+  setColourChoice(colourChoiceOf(argv));
   const program = buildProgram();
   const wantsJson = argv.includes('--json');
   const verbose = argv.includes('--verbose');
@@ -38,11 +59,15 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
     if (process.exitCode === undefined) process.exitCode = ExitCode.ok;
   } catch (error) {
-    process.exitCode = report(error, { json: wantsJson, verbose });
+    const chalk = await chalkFor(process.stderr);
+    process.exitCode = report(error, { json: wantsJson, verbose, chalk });
   }
 }
 
-function report(error: unknown, options: { json: boolean; verbose: boolean }): number {
+type Paint = Awaited<ReturnType<typeof chalkFor>>;
+
+function report(error: unknown, options: { json: boolean; verbose: boolean; chalk: Paint }): number {
+  const { chalk } = options;
   if (error instanceof CommanderError) {
     // commander already printed help/version or its own usage message.
     if (
@@ -71,17 +96,17 @@ function report(error: unknown, options: { json: boolean; verbose: boolean }): n
         },
       });
     }
-    err(`error: ${error.message}\n`);
-    if (error.hint) err(`hint: ${error.hint}\n`);
+    err(`${chalk.red.bold('error:')} ${error.message}\n`);
+    if (error.hint) err(`${chalk.cyan('hint:')} ${error.hint}\n`);
     if (options.verbose && error.cause) err(`cause: ${stackOf(error.cause)}\n`);
     return error.exitCode;
   }
   if (options.json) {
     outJson({ error: { code: 'INTERNAL', message: messageOf(error) } });
   }
-  err(`error: internal error: ${messageOf(error)}\n`);
+  err(`${chalk.red.bold('error:')} internal error: ${messageOf(error)}\n`);
   if (options.verbose) err(`${stackOf(error)}\n`);
-  else err('hint: rerun with --verbose for the stack, and report it if it persists\n');
+  else err(`${chalk.cyan('hint:')} rerun with --verbose for the stack, and report it if it persists\n`);
   return ExitCode.failure;
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { LaunchError, messageOf } from '../errors.js';
 
@@ -10,12 +10,19 @@ export interface RemoteSource {
   name: string;
 }
 
-const SCP_LIKE = /^([A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+):(?!\/\/)(.+?)(?:\.git)?\/?$/;
-const SHORTHAND = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?$/;
+// `user@host:path`, or `host.name:path` (a dot in the host): never a bare `word:word`.
+const SCP_LIKE =
+  /^(?:([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+)|([A-Za-z0-9-]+\.[A-Za-z0-9.-]+)):(?!\/\/)(.+?)(?:\.git)?\/?$/;
+/** GitHub shorthand, written so it cannot be a typo'd path: `gh:owner/repo` or `github.com/owner/repo`. */
+const GITHUB_SHORTHAND =
+  /^(?:gh:|(?:www\.)?github\.com\/)([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/;
+/** The shape that was GitHub shorthand before: now a path, and the error for a missing one says how to write it. */
+export const BARE_OWNER_REPO = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+?)(?:\.git)?$/;
 
 /**
- * A source that names a remote repository: `https://…`, `ssh://…`, `file://…`, `git@host:owner/repo`,
- * or `owner/repo` (GitHub shorthand, only when no such local folder exists). Pure.
+ * A source that names a remote repository: `https://…`, `ssh://…`, `git://…`, `file://…`,
+ * `git@host:owner/repo`, `gh:owner/repo` or `github.com/owner/repo`, each only when no such local
+ * path exists. A bare `owner/repo` is a path (see BARE_OWNER_REPO). Pure.
  */
 export function parseRemoteSource(
   source: string,
@@ -31,19 +38,21 @@ export function parseRemoteSource(
       name: last,
     };
   }
-  const scp = SCP_LIKE.exec(source);
-  if (scp && !localExists(source)) {
-    const segments = scp[3]!.split('/').filter(Boolean);
-    const last = segments.at(-1)!;
-    return { url: source, parts: [scp[2]!, ...segments.slice(0, -1), last].map(safePart), name: last };
-  }
-  const short = SHORTHAND.exec(source);
-  if (short && !localExists(source) && !source.startsWith('.')) {
+  if (localExists(source)) return undefined;
+  const github = GITHUB_SHORTHAND.exec(source);
+  if (github) {
     return {
-      url: `https://github.com/${short[1]}/${short[2]}.git`,
-      parts: ['github.com', short[1]!, short[2]!].map(safePart),
-      name: short[2]!,
+      url: `https://github.com/${github[1]}/${github[2]}.git`,
+      parts: ['github.com', github[1]!, github[2]!].map(safePart),
+      name: github[2]!,
     };
+  }
+  const scp = SCP_LIKE.exec(source);
+  if (scp) {
+    const host = (scp[2] ?? scp[3])!;
+    const segments = scp[4]!.split('/').filter(Boolean);
+    const last = segments.at(-1)!;
+    return { url: source, parts: [host, ...segments.slice(0, -1), last].map(safePart), name: last };
   }
   return undefined;
 }
@@ -61,6 +70,7 @@ export async function cloneOrFetch(remote: RemoteSource, cacheRoot: string): Pro
   const dir = path.join(cacheRoot, 'repos', ...remote.parts);
   // Loaded here, not at the top: local launches (the common case) never clone.
   const { execa } = await import('execa');
+  let created: string | undefined;
   const run = (args: string[], cwd?: string) =>
     execa('git', args, { ...(cwd ? { cwd } : {}), env: { GIT_TERMINAL_PROMPT: '0' }, stdin: 'ignore' });
   try {
@@ -77,10 +87,12 @@ export async function cloneOrFetch(remote: RemoteSource, cacheRoot: string): Pro
           dir,
         );
     } else {
-      await mkdir(path.dirname(dir), { recursive: true });
+      // The first folder mkdir made: a failed clone removes it, so the cache keeps nothing of it.
+      created = (await mkdir(path.dirname(dir), { recursive: true })) ?? dir;
       await run(['clone', '--quiet', remote.url, dir]);
     }
   } catch (error) {
+    if (created) await rm(created, { recursive: true, force: true });
     const stderr = (error as { stderr?: string }).stderr;
     throw new LaunchError(
       'CLONE_FAILED',

@@ -7,6 +7,7 @@ export function registerAttach(program: Command): void {
   addCommonOptions(
     program
       .command('attach')
+      .summary("back into the agent's session")
       .description(
         "join the agent's terminal session (starting the agent when none runs); Ctrl-] leaves it running",
       )

@@ -9,6 +9,7 @@ export function registerCode(program: Command): void {
   addCommonOptions(
     program
       .command('code')
+      .summary('open VS Code attached to the container')
       .description('open VS Code attached to the container at /workspace (Dev Containers)')
       .argument('<name>', 'container name or unambiguous prefix')
       .option('--no-open', 'only write the attached-container config and print the URI'),

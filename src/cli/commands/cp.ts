@@ -1,15 +1,23 @@
 import type { Command } from 'commander';
+import { argumentsComplete, type ValueKind } from '../completion/model.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
+
+/** `NAME:` of a container, or a host path. */
+const CONTAINER_OR_FILE: ValueKind = { kind: 'sessions', suffix: ':', alsoFiles: true };
 
 export function registerCp(program: Command): void {
   addCommonOptions(
-    program
-      .command('cp')
-      .description(
-        'copy files between a container and the host (NAME:PATH; relative paths start at /workspace)',
-      )
-      .argument('<source>', 'NAME:PATH or a host path')
-      .argument('<target>', 'a host path or NAME:PATH'),
+    argumentsComplete(
+      program
+        .command('cp')
+        .summary('copy files between the host and a container')
+        .description(
+          'copy files between a container and the host (NAME:PATH; relative paths start at /workspace)',
+        )
+        .argument('<source>', 'NAME:PATH or a host path')
+        .argument('<target>', 'a host path or NAME:PATH'),
+      [CONTAINER_OR_FILE, CONTAINER_OR_FILE],
+    ),
   ).action(async (source: string, target: string, options: CommonOptions) => {
     const ctx = new CliContext(options);
     const copy = await import('../../core/sessions/copy.js');

@@ -1,14 +1,13 @@
-import chalk from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { DoctorCheck, DoctorReport } from '../../core/doctor.js';
 
-const marks: Record<DoctorCheck['status'], string> = {
-  ok: chalk.green('ok  '),
-  warn: chalk.yellow('warn'),
-  fail: chalk.red('FAIL'),
-};
-
-/** doctor's human output; its own module so chalk loads only when doctor runs. */
-export function renderReport(report: DoctorReport): string {
+/** doctor's human output, coloured by `chalk` (src/cli/colour.ts decides whether it colours). */
+export function renderReport(report: DoctorReport, chalk: ChalkInstance): string {
+  const marks: Record<DoctorCheck['status'], string> = {
+    ok: chalk.green('ok  '),
+    warn: chalk.yellow('warn'),
+    fail: chalk.red('FAIL'),
+  };
   const width = Math.max(...report.checks.map((c) => c.name.length));
   const lines: string[] = [];
   const indent = ' '.repeat(width + 7);

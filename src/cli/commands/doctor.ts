@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { LaunchError } from '../../errors.js';
 import { packageVersion } from '../../util/package-root.js';
+import { chalkFor } from '../colour.js';
 import { addCommonOptions, CliContext, type CommonOptions } from '../context.js';
 
 interface DoctorOptions extends CommonOptions {
@@ -12,6 +13,7 @@ export function registerDoctor(program: Command): void {
   addCommonOptions(
     program
       .command('doctor')
+      .summary('check the set-up and say what to fix')
       .description('check the engine, images, git, agent logins, secrets and VS Code; say what to fix')
       .option('--secrets <file>', 'check this secrets file instead of the default one'),
   ).action(async (options: DoctorOptions) => {
@@ -26,6 +28,7 @@ export function registerDoctor(program: Command): void {
     );
     // Who is asking, for bug reports: the launcher, its Node.js and the OS.
     const { renderReport } = await import('./doctor-report.js');
+    const chalk = await chalkFor(process.stdout);
     const launcher = {
       version: packageVersion(),
       node: process.version,
@@ -34,7 +37,7 @@ export function registerDoctor(program: Command): void {
     ctx.print({ launcher, ...report }, () =>
       [
         `launch-agent ${launcher.version}, Node.js ${launcher.node}, ${launcher.platform}`,
-        renderReport(report),
+        renderReport(report, chalk),
       ].join('\n'),
     );
     const failed = report.checks.filter((c) => c.status === 'fail');

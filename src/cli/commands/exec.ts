@@ -6,6 +6,7 @@ export function registerExec(program: Command): void {
   addCommonOptions(
     program
       .command('exec')
+      .summary('run a command in /workspace')
       .description('run a command in /workspace with the agent environment; its exit code becomes ours')
       .argument('<name>', 'container name or unambiguous prefix')
       .argument(

@@ -21,13 +21,14 @@ interface BuildFlags extends CommonOptions {
 export function registerImages(program: Command): void {
   const images = program
     .command('images')
+    .summary('build, update, list and prune the agent images')
     .description('build, update and list the agent images (base -> agents -> <agent> -> per-project)');
 
   addCommonOptions(
     images
       .command('build')
       .description('build the images that are missing or stale; an up-to-date chain builds nothing')
-      .option('--agent <name>', `one agent's images (${AGENT_NAMES.join(', ')})`)
+      .option('-a, --agent <agent>', `one agent's images (${AGENT_NAMES.join(', ')})`)
       .option('--all', 'every agent (the default)')
       .option(
         '--base-image <image>',

@@ -5,6 +5,7 @@ export function registerInit(program: Command): void {
   addCommonOptions(
     program
       .command('init')
+      .summary('create config.toml, secrets.env and shell aliases')
       .description(
         'put config.toml, secrets.env (0600) and shell aliases in the config folder, never overwriting',
       ),

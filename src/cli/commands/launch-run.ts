@@ -24,7 +24,7 @@ export async function runLaunch(
   const defaults = await readUserConfig(host);
   const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const mode = modeOf(flags, interactive);
-  const auth = flags.auth as AuthMode;
+  const auth = (flags.auth ?? 'ro') as AuthMode;
   if (!['ro', 'rw', 'none'].includes(auth)) {
     throw new LaunchError('USAGE', `--auth must be ro, rw or none, got \`${flags.auth}\``, {
       hint: 'ro (default) mounts host logins read-only; rw lets token refreshes reach the host; none mounts nothing',
@@ -35,7 +35,7 @@ export async function runLaunch(
     agent: agentOf(flags, defaults.defaultAgent),
     mode,
     auth,
-    env: flags.env,
+    env: flags.env ?? [],
     includeIgnored: flags.includeIgnored ?? false,
     replace: flags.replace ?? false,
     ...definedOnly({
@@ -49,7 +49,7 @@ export async function runLaunch(
       memory: flags.memory ?? defaults.memory,
       pids: flags.pids ?? defaults.pids,
       network: flags.network ?? defaults.network,
-      allow: flags.allow.length > 0 ? flags.allow : undefined,
+      allow: flags.allow?.length ? flags.allow : undefined,
       secretsFile: flags.secrets,
       prompt: flags.prompt,
     }),

@@ -1,7 +1,8 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { AgentName } from '../../agents/types.js';
 import { LaunchError } from '../../errors.js';
 import { splitAgentArgs } from '../agent-args.js';
+import { completesWith } from '../completion/model.js';
 import { CliContext } from '../context.js';
 
 interface LaunchFlags {
@@ -15,11 +16,11 @@ interface LaunchFlags {
   memory?: string;
   pids?: string;
   network?: string;
-  allow: string[];
-  env: string[];
+  allow?: string[];
+  env?: string[];
   secrets?: string;
   includeIgnored?: boolean;
-  auth: string;
+  auth?: string;
   detach?: boolean;
   prompt?: string;
   shell?: boolean;
@@ -33,56 +34,125 @@ interface LaunchFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** `values`: what TAB offers for the option's value. */
+type OptionRow = [flags: string, description: string, extra?: { repeatable?: true; values?: string[] }];
+
+/**
+ * The launch's options as `--help` groups them. A new flag is one row in its group (or a new group);
+ * LaunchFlags above gets its field.
+ */
+export const LAUNCH_OPTIONS: Array<[group: string, rows: OptionRow[]]> = [
+  [
+    'Source and branch:',
+    [
+      ['-b, --branch <feature>', 'work on branch <agent>/<feature> (default: a short unique id)'],
+      ['--name <name>', 'container name (default: <agent>-<repo>-<feature>)'],
+      ['--include-ignored', 'also copy files git ignores (.env, node_modules, …)'],
+      ['--replace', 'remove a container of the same name first, unless it holds unpushed work'],
+    ],
+  ],
+  [
+    'Agent and image:',
+    [
+      [
+        '-a, --agent <agent>',
+        'claude, codex, copilot or gemini (default: config default_agent, else claude)',
+      ],
+      ['--image <image>', 'use this image instead of building launch-agent/<agent>'],
+      ['--base-image <image>', 'base image for the build (default: node:22-bookworm-slim)'],
+      ['--ca-bundle <file>', 'extra CA certificates (PEM) for builds and the container'],
+    ],
+  ],
+  [
+    'Resources:',
+    [
+      ['--cpus <n>', 'CPU limit (default: 2)'],
+      ['--memory <size>', 'memory limit, e.g. 8g (default: 4g)'],
+      ['--pids <n>', 'process limit (default: 512)'],
+    ],
+  ],
+  [
+    'Network:',
+    [
+      [
+        '--network <mode>',
+        'bridge (default), allowlist (listed hosts only, through a proxy) or none; config: [network] mode',
+        { values: ['bridge', 'allowlist', 'none'] },
+      ],
+      [
+        '--allow <host>',
+        'with --network allowlist: also allow HOST (or *.domain); repeatable',
+        { repeatable: true },
+      ],
+    ],
+  ],
+  [
+    'Logins, secrets and environment:',
+    [
+      [
+        '--auth <mode>',
+        'ro (default): host logins read-only; rw: the credential file read-write; none',
+        { values: ['ro', 'rw', 'none'] },
+      ],
+      ['--secrets <file>', 'secrets file (default: ~/.config/launch-agent/secrets.env)'],
+      [
+        '-e, --env <KEY=VALUE>',
+        'a non-secret variable (shows in docker inspect); repeatable',
+        { repeatable: true },
+      ],
+    ],
+  ],
+  [
+    'Mode (default: attach the agent in a terminal, else --detach):',
+    [
+      ['-d, --detach', 'start, print how to reach it, and return'],
+      ['-p, --prompt <text>', 'run the agent headless on TEXT, stream its output, exit with its code'],
+      ['--keep', 'with --prompt: keep the session even when it leaves no unpushed work'],
+      ['--shell', 'open bash in /workspace instead of the agent'],
+      ['--code', 'also open VS Code attached to the container'],
+      ['--dry-run', 'print the plan (names, mounts, user, engine) and create nothing'],
+    ],
+  ],
+  [
+    'Output:',
+    [
+      ['--json', 'print one JSON object describing the container (implies --detach)'],
+      ['--verbose', 'log details and timings on stderr'],
+    ],
+  ],
+];
+
 /** The main job: `launch-agent [SOURCE] --agent NAME [-b FEATURE]`. */
 export function registerLaunch(program: Command): void {
   program
-    .argument('[source]', 'repository folder or URL (https://…, git@host:owner/repo, owner/repo); default: .')
-    .argument('[agent-args...]', 'after `--`: arguments for the agent, e.g. -- --model opus')
-    .option(
-      '-a, --agent <name>',
-      'claude, codex, copilot or gemini (default: config default_agent, else claude)',
+    .argument(
+      '[source]',
+      'a folder inside a git work tree, or a URL: https://…, git@host:owner/repo, gh:owner/repo (default: .)',
     )
-    .option('-b, --branch <feature>', 'work on branch <agent>/<feature> (default: a short unique id)')
-    .option('--name <name>', 'container name (default: <agent>-<repo>-<feature>)')
-    .option('--image <image>', 'use this image instead of building launch-agent/<agent>')
-    .option('--base-image <image>', 'base image for the build (default: node:22-bookworm-slim)')
-    .option('--ca-bundle <file>', 'extra CA certificates (PEM) for builds and the container')
-    .option('--cpus <n>', 'CPU limit (default 2)')
-    .option('--memory <size>', 'memory limit, e.g. 4g (default 4g)')
-    .option('--pids <n>', 'process limit (default 512)')
-    .option(
-      '--network <mode>',
-      'bridge (default), allowlist (listed hosts only, through a proxy) or none; config: [network] mode',
-    )
-    .option(
-      '--allow <host>',
-      'with --network allowlist: also allow HOST (or *.domain); repeatable',
-      collect,
-      [],
-    )
-    .option('-e, --env <KEY=VALUE>', 'set a (non-secret) variable; repeatable', collect, [])
-    .option('--secrets <file>', 'secrets file (default ~/.config/launch-agent/secrets.env)')
-    .option('--include-ignored', 'also copy files git ignores (.env, node_modules, …)')
-    .option('--auth <mode>', 'ro: host logins read-only; rw: credential file read-write; none', 'ro')
-    .option('-d, --detach', 'start and print, do not attach')
-    .option('-p, --prompt <text>', 'run the agent headless on TEXT, stream its output, exit with its code')
-    .option('--keep', 'with --prompt: keep the session even when it leaves no unpushed work')
-    .option('--shell', 'open bash in /workspace instead of the agent')
-    .option('--replace', 'remove an existing container of the same name first (its workspace too)')
-    .option('--code', 'open VS Code attached to the container')
-    .option('--json', 'print one JSON object describing the container (implies --detach)')
-    .option('--dry-run', 'print the plan (names, mounts, user, engine) and create nothing')
-    .option('--verbose', 'log details and timings on stderr')
-    .action(async (source: string | undefined, rest: string[], flags: LaunchFlags, command: Command) => {
-      const { operands, agentArgs } = splitAgentArgs(
-        source === undefined ? rest : [source, ...rest],
-        command,
-        1,
-      );
-      const ctx = new CliContext(flags);
-      const { runLaunch } = await import('./launch-run.js');
-      await runLaunch(ctx, operands[0] ?? '.', flags, agentArgs);
-    });
+    .argument('[agent-args...]', 'after `--`: arguments for the agent, e.g. -- --model opus');
+  for (const [group, rows] of LAUNCH_OPTIONS) {
+    for (const [flags, description, extra] of rows) {
+      const option = new Option(flags, description).helpGroup(group);
+      if (extra?.repeatable) option.argParser(collect);
+      if (extra?.values) completesWith(option, extra.values);
+      program.addOption(option);
+    }
+  }
+  program.action(async (source: string | undefined, rest: string[], flags: LaunchFlags, command: Command) => {
+    const { operands, agentArgs } = splitAgentArgs(
+      source === undefined ? rest : [source, ...rest],
+      command,
+      1,
+    );
+    const word = operands[0] ?? '.';
+    const { checkSourceWord } = await import('../source-word.js');
+    // The commands `--help` lists: hidden ones (the completion protocol) are never suggested.
+    const listed = program.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
+    checkSourceWord(word, ['help', ...listed.flatMap((c) => [c.name(), ...c.aliases()])]);
+    const ctx = new CliContext(flags);
+    const { runLaunch } = await import('./launch-run.js');
+    await runLaunch(ctx, word, flags, agentArgs);
+  });
 }
 
 export type { LaunchFlags };

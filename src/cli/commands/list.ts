@@ -12,9 +12,10 @@ export function registerList(program: Command): void {
   addCommonOptions(
     program
       .command('list')
+      .summary('agent containers, their unpushed and uncommitted work')
       .alias('ls')
       .description('list agent containers: what each agent is doing, unpushed commits, uncommitted changes')
-      .option('-a, --all', 'include stopped containers')
+      .option('--all', 'include stopped containers')
       .option('-q, --quiet', 'print names only (no git checks)')
       .option('--repo <name>', 'only containers of this repo (its folder name)'),
   ).action(async (options: ListOptions) => {

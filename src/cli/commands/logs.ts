@@ -11,6 +11,7 @@ export function registerLogs(program: Command): void {
   addCommonOptions(
     program
       .command('logs')
+      .summary('what the agent printed')
       .description("print what the agent printed: its terminal's screen history, then its screen")
       .argument('<name>', 'container name or unambiguous prefix')
       .option('-f, --follow', 'keep printing lines as they settle on its screen, until Ctrl-C')

@@ -10,6 +10,7 @@ interface ConvertFlags extends CommonOptions {
 export function registerMcp(program: Command): void {
   const mcp = program
     .command('mcp')
+    .summary('the MCP servers each agent gets from config.toml')
     .description("MCP servers from config.toml, in each agent's own config format");
 
   addCommonOptions(
@@ -18,7 +19,7 @@ export function registerMcp(program: Command): void {
       .description(
         'print (or write with --out) what each agent gets from config.toml; FILE replaces the merged user + repo config',
       )
-      .option('--agent <name>', 'only this agent')
+      .option('-a, --agent <agent>', 'only this agent')
       .option('--all', 'every agent (the default)')
       .option('--out <dir>', 'merge the files into DIR/<path in the home>, as the launch does'),
   ).action(async (file: string | undefined, flags: ConvertFlags) => {

@@ -5,6 +5,7 @@ export function registerPort(program: Command): void {
   addCommonOptions(
     program
       .command('port')
+      .summary('forward a local port to one in the container')
       .description('forward 127.0.0.1:HOST_PORT to a port inside a running container, until Ctrl-C')
       .argument('<name>', 'container name or unambiguous prefix')
       .argument('<container-port>', 'port a server listens on inside the container')

@@ -10,6 +10,7 @@ export function registerPrune(program: Command): void {
   addCommonOptions(
     program
       .command('prune')
+      .summary('remove stopped containers whose work is pushed')
       .description('remove stopped containers whose work is all pushed (lists them without --yes)')
       .option('-y, --yes', 'remove them')
       .option('--repo <name>', 'only containers of this repo (its folder name)'),

@@ -9,10 +9,11 @@ export function registerRm(program: Command): void {
   addCommonOptions(
     program
       .command('rm')
+      .summary('remove containers; refuses while work is unpushed')
       .alias('remove')
       .description('remove containers and their workspace volumes; refuses while work is not pushed')
       .argument('<names...>', 'container names or unambiguous prefixes')
-      .option('-f, --force', 'remove even with unpushed commits or uncommitted changes (they are lost)'),
+      .option('--force', 'remove even with unpushed commits or uncommitted changes (they are lost)'),
   ).action(async (names: string[], options: RmOptions) => {
     const ctx = new CliContext(options);
     const { removeSessions } = await import('../../core/sessions/remove.js');

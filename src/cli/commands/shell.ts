@@ -6,6 +6,7 @@ export function registerShell(program: Command): void {
   addCommonOptions(
     program
       .command('shell')
+      .summary('bash in /workspace, as the agent user')
       .description('open bash in /workspace as the agent user, secrets loaded')
       .argument('<name>', 'container name or unambiguous prefix')
       .option('-t, --tty', 'force a TTY')

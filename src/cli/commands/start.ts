@@ -5,6 +5,7 @@ export function registerStart(program: Command): void {
   addCommonOptions(
     program
       .command('start')
+      .summary('start stopped containers again')
       .description(
         'start stopped containers again, workspace and agent state as they were (logins and secrets delivered again on an engine elsewhere)',
       )

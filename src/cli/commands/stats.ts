@@ -6,6 +6,7 @@ export function registerStats(program: Command): void {
   addCommonOptions(
     program
       .command('stats')
+      .summary('CPU, memory, processes, network, uptime')
       .description('CPU, memory against its limit, PIDs, network and uptime of running containers')
       .argument('[name]', 'one container (default: every running one)'),
   ).action(async (name: string | undefined, options: CommonOptions) => {

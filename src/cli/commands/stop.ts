@@ -10,10 +10,11 @@ export function registerStop(program: Command): void {
   addCommonOptions(
     program
       .command('stop')
+      .summary('stop containers (their work stays)')
       .description('stop containers; the workspace and agent state stay for `start`')
       .argument('[names...]', 'container names or unambiguous prefixes')
-      .option('-a, --all', 'stop every running agent container')
-      .option('-t, --time <seconds>', 'seconds to wait before killing', '10'),
+      .option('--all', 'stop every running agent container')
+      .option('--time <seconds>', 'seconds to wait before killing', '10'),
   ).action(async (names: string[], options: StopOptions) => {
     const ctx = new CliContext(options);
     const { LaunchError } = await import('../../errors.js');

@@ -12,6 +12,10 @@ export const INIT_FILES: ReadonlyArray<{ file: string; mode: number }> = [
   { file: 'secrets.env', mode: 0o600 },
   { file: 'aliases.sh', mode: 0o644 },
   { file: 'aliases.ps1', mode: 0o644 },
+  // Loaded by the aliases (tab completion without starting a process at shell start).
+  { file: 'completion.bash', mode: 0o644 },
+  { file: 'completion.zsh', mode: 0o644 },
+  { file: 'completion.ps1', mode: 0o644 },
 ];
 
 export interface InitFile {
