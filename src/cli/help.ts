@@ -4,6 +4,8 @@ import { EXAMPLES } from './examples.js';
 
 /** Terms wider than this (e.g. `port <name> <container-port> [host-port]`) put their description on the next line. */
 const TERM_COLUMN = 30;
+/** Below this many columns for descriptions, they go under their terms. */
+const MIN_DESCRIPTION = 36;
 
 /**
  * How every `--help` reads: commands before options, options in their groups, examples last,
@@ -11,6 +13,7 @@ const TERM_COLUMN = 30;
  */
 export function configureHelp(program: Command): void {
   program.configureHelp({
+    minWidthToWrap: 20,
     subcommandTerm: (cmd) => {
       const args = cmd.registeredArguments.map((a) => {
         const name = `${a.name()}${a.variadic ? '...' : ''}`;
@@ -36,11 +39,13 @@ function formatItem(term: string, termWidth: number, description: string, helper
   const indent = '  ';
   if (!description) return indent + term;
   const width = helper.helpWidth ?? 80;
-  const column = indent.length + termWidth + 2;
-  const wrapped = helper.boxWrap(description, Math.max(width - column, 30)).split('\n');
+  // A narrow terminal gets each description under its term rather than a column too thin to read.
+  const column =
+    width - (indent.length + termWidth + 2) < MIN_DESCRIPTION ? 6 : indent.length + termWidth + 2;
+  const wrapped = helper.boxWrap(description, width - column).split('\n');
   const pad = ' '.repeat(column);
   const first =
-    helper.displayWidth(term) > termWidth
+    helper.displayWidth(term) > termWidth || column === 6
       ? [`${indent}${term}`, `${pad}${wrapped[0]}`]
       : [`${indent}${term}${' '.repeat(termWidth - helper.displayWidth(term) + 2)}${wrapped[0]}`];
   return [...first, ...wrapped.slice(1).map((line) => pad + line)].join('\n');

@@ -11,11 +11,9 @@ export function buildProgram(): Command {
   const program = new Command('launch-agent');
   configureHelp(program);
   program
-    .usage(
-      '[SOURCE] [options]     launch an agent on a repo (SOURCE: . by default)\n       launch-agent COMMAND [options]',
-    )
+    .usage('[SOURCE] [options]\n       launch-agent COMMAND [options]')
     .description(
-      'Put an AI coding agent (Claude Code, Codex, Copilot CLI, Gemini CLI) into a fresh, isolated container holding a copy of a repository; its work comes back with git push.',
+      'Put an AI coding agent (Claude Code, Codex, Copilot CLI, Gemini CLI) into a fresh, isolated container holding a copy of a repository (SOURCE, the one you are in by default); its work comes back with git push.',
     )
     .showSuggestionAfterError(true)
     // Root options (the launch's) only before a subcommand, so `doctor --json` is doctor's.

@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { parse } from 'smol-toml';
-import { LaunchError, messageOf } from '../errors.js';
+import { parse, TomlError } from 'smol-toml';
+import { parseCpus, parseMemory, parseNetwork, parsePids } from '../core/limits.js';
+import { isLaunchError, LaunchError } from '../errors.js';
+import { locate } from '../mcp/locate.js';
 import { networkTable } from './network.js';
 import { type HostFacts, userConfigFile } from './paths.js';
 
 /**
  * The settings a user may keep in ~/.config/launch-agent/config.toml besides MCP servers
- * (src/mcp reads those, with the repo's config.toml over them).
+ * (src/mcp reads those, with the repo's config over them).
  */
 export interface UserConfig {
   defaultAgent?: string;
@@ -20,9 +22,19 @@ export interface UserConfig {
 }
 
 const TOP_LEVEL = { default_agent: 'defaultAgent', base_image: 'baseImage', ca_bundle: 'caBundle' } as const;
-const DEFAULTS = ['cpus', 'memory', 'pids', 'network'] as const;
 
-/** A missing file is an empty config; bad TOML or a wrong type is CONFIG_INVALID naming the key. */
+/** Each `[defaults]` key with the check its flag gets, so a bad value is caught here, named by key and place. */
+const DEFAULTS = {
+  cpus: parseCpus,
+  memory: parseMemory,
+  pids: parsePids,
+  network: parseNetwork,
+} as const satisfies Record<string, (value: string, what: string) => unknown>;
+
+/**
+ * A missing file is an empty config; bad TOML or a bad value is CONFIG_INVALID at
+ * `file:line:col`, naming the key.
+ */
 export async function readUserConfig(host: HostFacts): Promise<UserConfig> {
   const file = userConfigFile(host);
   let text: string;
@@ -35,11 +47,17 @@ export async function readUserConfig(host: HostFacts): Promise<UserConfig> {
   try {
     doc = parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new LaunchError('CONFIG_INVALID', `${file}: ${messageOf(error).split('\n')[0]}`, {
-      hint: 'fix the TOML syntax at that place (`launch-agent mcp list` reports every problem)',
+    const where = error instanceof TomlError ? `${file}:${error.line}:${error.column}` : file;
+    const message = (error as Error).message.split('\n')[0]?.replace(/^Invalid TOML document: /, '');
+    throw new LaunchError('CONFIG_INVALID', `${where}: invalid TOML: ${message}`, {
+      hint: 'fix the TOML at that place (`launch-agent doctor` checks the config too)',
       cause: error,
     });
   }
+  const at = (key: string[]) => {
+    const place = locate(text, key);
+    return `${file}${place ? `:${place.line}:${place.column}` : ''} ${key.join('.')}`;
+  };
   const config: UserConfig = {};
   for (const [key, field] of Object.entries(TOP_LEVEL)) {
     const value = doc[key];
@@ -47,42 +65,51 @@ export async function readUserConfig(host: HostFacts): Promise<UserConfig> {
     if (typeof value !== 'string' || value === '') {
       throw new LaunchError(
         'CONFIG_INVALID',
-        `${file} ${key}: expected a non-empty string, got ${JSON.stringify(value)}`,
-        {
-          hint: `e.g. ${key} = "…"`,
-        },
+        `${at([key])}: expected a non-empty string, got ${JSON.stringify(value)}`,
+        { hint: `e.g. ${key} = "…"` },
       );
     }
     config[field] = value;
   }
   const defaults = doc.defaults;
-  if (
-    defaults !== undefined &&
-    (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults))
-  ) {
+  if (defaults === undefined) return withNetworkTable(config, doc, file);
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults)) {
     throw new LaunchError(
       'CONFIG_INVALID',
-      `${file} defaults: expected a table, got ${JSON.stringify(defaults)}`,
+      `${at(['defaults'])}: expected a table, got ${JSON.stringify(defaults)}`,
       {
         hint: 'e.g. [defaults] with memory = "8g"',
       },
     );
   }
-  for (const key of DEFAULTS) {
-    const value = (defaults as Record<string, unknown> | undefined)?.[key];
+  for (const [key, check] of Object.entries(DEFAULTS)) {
+    const value = (defaults as Record<string, unknown>)[key];
     if (value === undefined) continue;
+    const place = at(['defaults', key]);
     if (typeof value !== 'string' && typeof value !== 'number') {
       throw new LaunchError(
         'CONFIG_INVALID',
-        `${file} defaults.${key}: expected a string or number, got ${JSON.stringify(value)}`,
+        `${place}: expected a string or number, got ${JSON.stringify(value)}`,
         {
           hint: `e.g. ${key} = "…"`,
         },
       );
     }
-    config[key] = String(value);
+    try {
+      check(String(value), place);
+    } catch (error) {
+      if (!isLaunchError(error)) throw error;
+      throw new LaunchError('CONFIG_INVALID', error.message, {
+        hint: `fix ${key} under [defaults] in ${file} (a flag given on the command line wins over it)`,
+      });
+    }
+    config[key as keyof typeof DEFAULTS] = String(value);
   }
-  // `[network] mode` wins over the older `[defaults] network`.
+  return withNetworkTable(config, doc, file);
+}
+
+/** `[network] mode` wins over the older `[defaults] network`. */
+function withNetworkTable(config: UserConfig, doc: Record<string, unknown>, file: string): UserConfig {
   const network = networkTable(doc, file);
   if (network.mode) config.network = network.mode;
   return config;

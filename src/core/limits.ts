@@ -1,3 +1,4 @@
+import { NETWORK_MODES } from '../config/network.js';
 import { LaunchError } from '../errors.js';
 
 const UNITS: Record<string, number> = {
@@ -18,39 +19,50 @@ const UNITS: Record<string, number> = {
 };
 
 /** `4g`, `512m`, `4GiB`, `1073741824` -> bytes (binary units, as docker does). */
-export function parseMemory(value: string): number {
+/** `what` names the value in errors: the flag, or the config key and its place. */
+export function parseMemory(value: string, what = '--memory'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
   const factor = match ? UNITS[match[2]!.toLowerCase()] : undefined;
   if (!match || factor === undefined) {
-    throw new LaunchError('USAGE', `--memory must be a size such as 4g, 512m or 2GiB, got \`${value}\``, {
+    throw new LaunchError('USAGE', `${what} must be a size such as 4g, 512m or 2GiB, got \`${value}\``, {
       hint: 'the default is 4g; sizes use binary units (1g = 1024m)',
     });
   }
   const bytes = Math.floor(Number(match[1]) * factor);
   if (bytes < 64 * 1024 ** 2) {
-    throw new LaunchError('USAGE', `--memory must be at least 64m, got \`${value}\``, {
+    throw new LaunchError('USAGE', `${what} must be at least 64m, got \`${value}\``, {
       hint: 'agents need room: 4g is the default',
     });
   }
   return bytes;
 }
 
-export function parseCpus(value: string): number {
+export function parseCpus(value: string, what = '--cpus'): number {
   const cpus = Number(value);
   if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(cpus) || cpus <= 0) {
-    throw new LaunchError('USAGE', `--cpus must be a positive number, got \`${value}\``, {
+    throw new LaunchError('USAGE', `${what} must be a positive number, got \`${value}\``, {
       hint: 'e.g. --cpus 2 or --cpus 0.5 (the default is 2)',
     });
   }
   return Math.round(cpus * 1e9);
 }
 
-export function parsePids(value: string): number {
+export function parsePids(value: string, what = '--pids'): number {
   const pids = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || pids < 16) {
-    throw new LaunchError('USAGE', `--pids must be a whole number of at least 16, got \`${value}\``, {
+    throw new LaunchError('USAGE', `${what} must be a whole number of at least 16, got \`${value}\``, {
       hint: 'the default is 512',
     });
   }
   return pids;
+}
+
+/** `[defaults] network` is checked here with the modes plan.ts takes for `--network`. */
+export function parseNetwork(value: string, what = '--network'): string {
+  if (!(NETWORK_MODES as readonly string[]).includes(value)) {
+    throw new LaunchError('USAGE', `${what} must be ${NETWORK_MODES.join(', ')}, got \`${value}\``, {
+      hint: 'bridge (the default) reaches the network; allowlist only the listed hosts; none nothing',
+    });
+  }
+  return value;
 }

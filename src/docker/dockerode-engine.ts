@@ -40,7 +40,19 @@ const UNREACHABLE_CODES = new Set([
   'ETIMEDOUT',
   'EHOSTUNREACH',
   'ECONNRESET',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
+
+/** What to do about an engine that cannot be reached, by the error's code. */
+function unreachableHint(code: string, source: string): string {
+  if (code === 'EACCES')
+    return 'add yourself to the docker group or point DOCKER_HOST at an engine you may use';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `the engine's host name does not resolve: fix it in ${source === 'DOCKER_HOST' ? 'DOCKER_HOST' : 'the docker context'}, or unset DOCKER_HOST to use the default socket`;
+  return 'start Docker (or Podman), or point DOCKER_HOST / docker context at a running engine; `launch-agent doctor` checks the set-up';
+}
 
 function dockerodeOptions(
   endpoint: EngineEndpoint,
@@ -134,10 +146,7 @@ export class DockerodeEngine implements Engine {
         'ENGINE_UNREACHABLE',
         `cannot reach the container engine at ${this.endpoint.url} (${e.code})`,
         {
-          hint:
-            e.code === 'EACCES'
-              ? 'add yourself to the docker group or point DOCKER_HOST at an engine you may use'
-              : 'start Docker (or Podman), or point DOCKER_HOST / docker context at a running engine; `launch-agent doctor` checks the set-up',
+          hint: unreachableHint(e.code, this.endpoint.source),
           cause: error,
           details: { endpoint: this.endpoint.url, source: this.endpoint.source },
         },

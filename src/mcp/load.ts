@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { type ImageTable, isEmptyImageTable, mergeImageTables } from '../config/image-table.js';
 import { type HostFacts, userConfigFile } from '../config/paths.js';
+import { findRepoConfig } from '../config/repo-config.js';
 import { LaunchError } from '../errors.js';
+import { fileError } from '../util/file-error.js';
 import { type ConfigProblem, formatProblem, type McpServer } from './model.js';
 import { type ValidationResult, validateConfig } from './schema.js';
 
@@ -59,29 +60,35 @@ export function assertValid(problems: ConfigProblem[]): void {
 }
 
 export interface LoadOptions {
-  /** The repo whose `config.toml` is merged over the user's. */
+  /** The repo whose config (`.launch-agent/config.toml`) is merged over the user's. */
   repoDir?: string;
   host: HostFacts;
   /** Read exactly these files instead (later ones win), e.g. `mcp convert FILE`. */
   files?: string[];
 }
 
-/** The user's config.toml, then `<repoDir>/config.toml` over it; missing files are fine. */
+/**
+ * The user's config.toml, then the repo's (src/config/repo-config.ts says which file) over it;
+ * missing files are fine.
+ */
 export async function loadMcpConfig(options: LoadOptions): Promise<LoadedMcpConfig> {
   const explicit = options.files !== undefined;
-  const candidates = options.files ?? [
-    userConfigFile(options.host),
-    ...(options.repoDir ? [path.join(options.repoDir, 'config.toml')] : []),
-  ];
+  const texts: Array<{ file: string; text: string }> = [];
+  const notes: string[] = [];
+  for (const file of options.files ?? [userConfigFile(options.host)]) {
+    const text = await readIfPresent(file, explicit);
+    if (text !== undefined) texts.push({ file, text });
+  }
+  if (!explicit && options.repoDir) {
+    const repo = await findRepoConfig(options.repoDir);
+    if (repo) texts.push(repo);
+    if (repo?.note) notes.push(repo.note);
+  }
   const layers: McpServer[][] = [];
   const errors: ConfigProblem[] = [];
   const warnings: ConfigProblem[] = [];
-  const files: string[] = [];
   const images: ImageTable[] = [];
-  for (const file of candidates) {
-    const text = await readIfPresent(file, explicit);
-    if (text === undefined) continue;
-    files.push(file);
+  for (const { file, text } of texts) {
     const result = parseConfigText(text, file);
     layers.push(result.servers);
     if (result.image) images.push(result.image);
@@ -92,8 +99,8 @@ export async function loadMcpConfig(options: LoadOptions): Promise<LoadedMcpConf
   const image = mergeImageTables(images);
   return {
     servers: mergeLayers(layers),
-    warnings: warnings.map(formatProblem),
-    files,
+    warnings: [...notes, ...warnings.map(formatProblem)],
+    files: texts.map((t) => t.file),
     ...(isEmptyImageTable(image) ? {} : { image }),
   };
 }
@@ -103,13 +110,6 @@ async function readIfPresent(file: string, required: boolean): Promise<string | 
     return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new LaunchError('FILE_NOT_FOUND', `config file not found: ${file}`, {
-        hint: 'pass the path of a config.toml',
-      });
-    }
-    throw new LaunchError('CONFIG_INVALID', `cannot read ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw fileError(error, file, 'config file', 'pass the path of a config.toml file');
   }
 }

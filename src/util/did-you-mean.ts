@@ -5,7 +5,10 @@ export function didYouMean(word: string, candidates: readonly string[]): string[
     .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate) }))
     .filter((s) => s.distance <= limit || (word.length >= 2 && s.candidate.startsWith(word.toLowerCase())));
   const best = Math.min(...scored.map((s) => s.distance));
-  return scored.filter((s) => s.distance === best).map((s) => s.candidate);
+  const closest = scored.filter((s) => s.distance === best).map((s) => s.candidate);
+  // `lis`: `list` (it starts so) before `ls`, though both are one step away.
+  const started = closest.filter((c) => c.startsWith(word.toLowerCase()));
+  return started.length > 0 ? started : closest;
 }
 
 /** Damerau-Levenshtein (adjacent swaps count once): `lsit` is one step from `list`. */

@@ -103,7 +103,7 @@ export const LAUNCH_OPTIONS: Array<[group: string, rows: OptionRow[]]> = [
     ],
   ],
   [
-    'Mode (default: attach the agent in a terminal, else --detach):',
+    'Mode (default: the agent in this terminal):',
     [
       ['-d, --detach', 'start, print how to reach it, and return'],
       ['-p, --prompt <text>', 'run the agent headless on TEXT, stream its output, exit with its code'],

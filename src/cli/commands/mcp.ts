@@ -54,7 +54,7 @@ export function registerMcp(program: Command): void {
     mcp
       .command('list')
       .description(
-        'show the merged servers (user config, then the repo config.toml), which agents get each, and the secrets they lack',
+        "show the merged servers (yours, then the repo's .launch-agent/config.toml), which agents get each, and the secrets they lack",
       )
       .option(
         '--secrets <file>',

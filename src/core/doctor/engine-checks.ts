@@ -24,6 +24,9 @@ const TRANSPORT_CODES = new Set([
   'EPERM',
   'ETIMEDOUT',
   'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
   'ABORT_ERR',
 ]);
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { completionScript, parseShell } from '../../../src/core/sessions/completion.js';
 import { containerPathOf, ownerOf, parseCopyArgs } from '../../../src/core/sessions/copy.js';
 import { parsePort, relayCommand } from '../../../src/core/sessions/port-forward.js';
 
@@ -53,44 +52,5 @@ describe('port forwarding', () => {
       'CONTAINER_PORT must be a port number 0-65535, got `http`',
     );
     expect(() => parsePort('70000', 'HOST_PORT')).toThrow(/got `70000`/);
-  });
-});
-
-describe('completion', () => {
-  const spec = {
-    program: 'launch-agent',
-    rootOptions: ['--agent', '--json'],
-    commands: [
-      { name: 'list', aliases: ['ls'], description: "list agent's containers", options: ['--all', '--json'] },
-      { name: 'shell', aliases: [], description: 'open bash', options: ['--tty'] },
-      { name: 'completion', aliases: [], description: 'print a script', options: [] },
-    ],
-  };
-
-  it('accepts bash, zsh, pwsh (and powershell)', () => {
-    expect(parseShell('powershell')).toBe('pwsh');
-    expect(() => parseShell('fish')).toThrow('completion needs one of bash, zsh, pwsh, got `fish`');
-  });
-
-  it('bash: commands, per-command flags, container names from list --quiet', () => {
-    const script = completionScript('bash', spec);
-    expect(script).toContain('complete -o default -F _launch_agent launch-agent');
-    expect(script).toContain('list|ls) opts="--all --json" ;;');
-    expect(script).toContain('compgen -W "list ls shell completion --agent --json"');
-    expect(script).toMatch(/shell\)\n\s+COMPREPLY=\(\$\(compgen -W "\$\(launch-agent list --all --quiet/);
-  });
-
-  it('zsh: described commands with quotes made safe', () => {
-    const script = completionScript('zsh', spec);
-    expect(script.startsWith('#compdef launch-agent')).toBe(true);
-    expect(script).toContain("'list:list agent s containers'");
-    expect(script).toContain('compdef _launch_agent launch-agent');
-  });
-
-  it('pwsh: a native argument completer', () => {
-    const script = completionScript('pwsh', spec);
-    expect(script).toContain("Register-ArgumentCompleter -Native -CommandName 'launch-agent'");
-    expect(script).toContain("'ls' = @('--all', '--json')");
-    expect(script).toContain("$containerCommands = @('shell')");
   });
 });
