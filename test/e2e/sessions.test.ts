@@ -510,7 +510,7 @@ describe('living with an agent container', () => {
   });
 });
 
-describe('init and completion', () => {
+describe('init', () => {
   let fixture: Fixture;
   beforeAll(() => {
     fixture = makeFixture(`init-${Date.now().toString(36)}`);
@@ -523,7 +523,15 @@ describe('init and completion', () => {
     const first = await runCli(['init', '--json'], { env });
     expect(first.code, first.stderr).toBe(0);
     const files = parseJson<{ files: Array<{ file: string; status: string }> }>(first).files;
-    for (const f of ['config.toml', 'secrets.env', 'aliases.sh', 'aliases.ps1']) {
+    for (const f of [
+      'config.toml',
+      'secrets.env',
+      'aliases.sh',
+      'aliases.ps1',
+      'completion.bash',
+      'completion.zsh',
+      'completion.ps1',
+    ]) {
       expect(files.find((x) => x.file === f)?.status).toBe('created');
       expect(existsSync(path.join(dir, f))).toBe(true);
     }
@@ -543,37 +551,6 @@ describe('init and completion', () => {
       },
     );
     expect(defined.split('\n').filter(Boolean)).toEqual(['function', 'function', 'function']);
-  });
-
-  it('completion bash completes commands and container names', async () => {
-    const script = await runCli(['completion', 'bash']);
-    expect(script.code).toBe(0);
-    const bin = path.join(fixture.dir, 'bin');
-    mkdirSync(bin);
-    // A stand-in `launch-agent` on PATH whose `list --all --quiet` names two containers.
-    writeFileSync(path.join(bin, 'launch-agent'), '#!/bin/sh\nprintf "claude-app-one\\ncodex-app-two\\n"\n');
-    chmodSync(path.join(bin, 'launch-agent'), 0o755);
-    const file = path.join(fixture.dir, 'completion.bash');
-    writeFileSync(file, script.stdout);
-    const complete = (words: string[]) =>
-      execFileSync(
-        'bash',
-        [
-          '-c',
-          `. ${file}; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _launch_agent; printf '%s\\n' "\${COMPREPLY[@]}"`,
-        ],
-        { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, cwd: fixture.dir },
-      )
-        .split('\n')
-        .filter(Boolean);
-    expect(complete(['launch-agent', 'sh'])).toContain('shell');
-    expect(complete(['launch-agent', 'attach', 'cl'])).toEqual(['claude-app-one']);
-    expect(complete(['launch-agent', 'rm', '--f'])).toEqual(['--force']);
-    for (const shell of ['zsh', 'pwsh']) {
-      const other = await runCli(['completion', shell]);
-      expect(other.code).toBe(0);
-      expect(other.stdout).toContain('list');
-    }
   });
 });
 

@@ -89,7 +89,7 @@ export function specOf(command: Command): CommandSpec {
   const args = argumentValues.get(command) ?? command.registeredArguments.map(argumentValue);
   return {
     names: [command.name(), ...command.aliases()],
-    description: command.description(),
+    description: command.summary() || command.description(),
     options,
     args,
     variadic: command.registeredArguments.at(-1)?.variadic ?? false,
