@@ -1,10 +1,11 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { parseJson, runCli } from '../helpers/cli.js';
+import { binPath, parseJson, runCli } from '../helpers/cli.js';
 
 describe('launch-agent basics', () => {
   it('--version prints the package version', async () => {
@@ -13,13 +14,100 @@ describe('launch-agent basics', () => {
     expect(result.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('--help lists every command', async () => {
+  it('--help lists every command before the options, and `help` and `version` are commands', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    const names = buildProgram().commands.map((c) => c.name());
+    const names = buildProgram()
+      .commands.filter((c) => !c.name().startsWith('__'))
+      .map((c) => c.name());
     expect(names).toContain('doctor');
-    const listed = result.stdout.slice(result.stdout.indexOf('Commands:'));
-    for (const name of names) expect(listed).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    const commands = result.stdout.slice(0, result.stdout.indexOf('Source and branch:'));
+    for (const name of [...names, 'help']) expect(commands).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(result.stdout).not.toContain('__complete');
+    // Not a terminal: 80 columns.
+    expect(Math.max(...result.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(80);
+
+    const help = await runCli(['help']);
+    expect(help).toEqual(result);
+    const helpList = await runCli(['help', 'list']);
+    expect(helpList.code).toBe(0);
+    expect(helpList.stdout).toMatch(/^Usage: launch-agent list\|ls /);
+    expect(helpList.stdout).toContain('Examples:');
+    expect(helpList.stdout).toEqual((await runCli(['list', '--help'])).stdout);
+
+    const version = await runCli(['version']);
+    expect(version.stdout).toBe((await runCli(['--version'])).stdout);
+    expect(parseJson<{ version: string; node: string }>(await runCli(['version', '--json']))).toMatchObject({
+      version: version.stdout.trim(),
+      node: process.version,
+    });
+  });
+
+  it('a word that is neither a command nor a path is an error, with a did-you-mean for commands', async () => {
+    const cache = mkdtempSync(path.join(os.tmpdir(), 'launch-agent-words-'));
+    try {
+      const env = { LAUNCH_AGENT_CACHE_DIR: cache };
+      const lis = await runCli(['lis'], { env });
+      expect(lis.code).toBe(2);
+      expect(lis.stderr).toBe(
+        'error: unknown command `lis`\nhint: did you mean `launch-agent list`? (`launch-agent help` lists the commands)\n',
+      );
+      const typo = await runCli(['no-such-dir/sub', '--detach'], { env });
+      expect(typo.code).toBe(4);
+      expect(typo.stderr).toBe(
+        'error: no such folder: no-such-dir/sub\nhint: for the GitHub repository write gh:no-such-dir/sub or github.com/no-such-dir/sub\n',
+      );
+      const json = await runCli(['lis', '--json'], { env });
+      expect(parseJson<{ error: { code: string } }>(json).error.code).toBe('USAGE');
+      // Nothing was cloned or attempted: the cache is as empty as it was.
+      expect(readdirSync(cache)).toEqual([]);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('colour: on in a terminal, off with NO_COLOR, --no-color or a pipe, forced with FORCE_COLOR', () => {
+    // `script` gives the command a pseudo-terminal, as a user's terminal would.
+    const inTerminal = (args: string, env: NodeJS.ProcessEnv = {}) =>
+      execFileSync('script', ['-qec', `${process.execPath} ${binPath} ${args}`, '/dev/null'], {
+        encoding: 'utf8',
+        env: { ...plainEnv(), TERM: 'xterm', ...env },
+      });
+    const ESC = '\u001b[';
+    const red = `${ESC}31m${ESC}1merror:`;
+    const lis = (args: string, env?: NodeJS.ProcessEnv) => {
+      try {
+        return inTerminal(`lis ${args}`, env);
+      } catch (error) {
+        return String((error as { stdout: string }).stdout);
+      }
+    };
+    expect(lis('')).toContain(red);
+    expect(lis('', { NO_COLOR: '1' })).not.toContain(ESC);
+    expect(lis('--no-color')).not.toContain(ESC);
+    expect(lis('', { NO_COLOR: '1' })).toContain('error: unknown command `lis`');
+    // doctor's report on stdout: coloured marks in a terminal only.
+    const doctor = (args: string, env?: NodeJS.ProcessEnv) => {
+      try {
+        return inTerminal(`doctor ${args}`, env);
+      } catch (error) {
+        return String((error as { stdout: string }).stdout);
+      }
+    };
+    expect(doctor('')).toMatch(/\u001b\[32mok {2}\u001b\[39m engine/);
+    expect(doctor('--no-color')).not.toContain(ESC);
+    expect(doctor('', { NO_COLOR: '1' })).not.toContain(ESC);
+  });
+
+  it('colour in a pipe: none, unless FORCE_COLOR or --color', () => {
+    const stderrOf = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      spawnSync(process.execPath, [binPath, ...args], { encoding: 'utf8', env: { ...plainEnv(), ...env } })
+        .stderr;
+    expect(stderrOf(['lis'])).toBe(
+      'error: unknown command `lis`\nhint: did you mean `launch-agent list`? (`launch-agent help` lists the commands)\n',
+    );
+    expect(stderrOf(['lis'], { FORCE_COLOR: '1' })).toContain('\u001b[31m');
+    expect(stderrOf(['lis', '--color'], { NO_COLOR: '1' })).toContain('\u001b[31m');
   });
 
   it('an unknown option is a usage error (exit 2) without a stack', async () => {
@@ -70,3 +158,9 @@ describe('launch-agent basics', () => {
     expect(engine?.detail).toMatch(/Docker|Podman/);
   });
 });
+
+/** This environment without the colour variables a test runner may set. */
+function plainEnv(): NodeJS.ProcessEnv {
+  const { NO_COLOR: _n, FORCE_COLOR: _f, ...rest } = process.env;
+  return rest;
+}

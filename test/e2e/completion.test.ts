@@ -152,7 +152,11 @@ zpty -d z
     expect(bashSays).toBe('complete -F _launch_agent launch-agent\nfunction\n');
     const zshSays = execFileSync(
       'zsh',
-      ['-f', '-c', `autoload -Uz compinit; compinit -u -D; . '${aliases}'; print -r -- $_comps[launch-agent]`],
+      [
+        '-f',
+        '-c',
+        `autoload -Uz compinit; compinit -u -D; . '${aliases}'; print -r -- $_comps[launch-agent]`,
+      ],
       { encoding: 'utf8', env: shellEnv() },
     );
     expect(zshSays).toBe('_launch_agent\n');

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentName } from '../../src/agents/types.js';
 import { parseJson, runCli } from '../helpers/cli.js';
 import {
+  chownTree,
   docker,
   dockerExec,
   FAKE_SECRETS,
+  FIXTURE_GID,
   FIXTURE_UID,
   type Fixture,
   type Launched,
@@ -540,6 +542,81 @@ describe('launch: user defaults from config.toml', () => {
     writeFileSync(config, 'default_agent = 42\n');
     const bad = await runCli([fixture.repo, '-b', 'cfg2', '--detach'], { env: launchEnv(fixture) });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/config\.toml default_agent: expected a non-empty string, got 42/);
+    expect(bad.stderr).toMatch(/config\.toml:1:1 default_agent: expected a non-empty string, got 42/);
+  });
+
+  it('a bad [defaults] value or bad TOML is named by file, line, column and key, never by a flag; nothing is created', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const config = path.join(fixture.home, '.config', 'launch-agent', 'config.toml');
+    const leftovers = () =>
+      Object.values(ourObjects())
+        .flat()
+        .filter((n) => n.includes(path.basename(fixture.repo)) && n.includes('cfg3'));
+    writeFileSync(config, '[defaults]\nmemory = "lots"\n');
+    const bad = await runCli([fixture.repo, '-b', 'cfg3', '--detach'], { env: launchEnv(fixture) });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      `error: ${config}:2:1 defaults.memory must be a size such as 4g, 512m or 2GiB, got \`lots\`\n` +
+        `hint: fix memory under [defaults] in ${config} (a flag given on the command line wins over it)\n`,
+    );
+    writeFileSync(config, 'default_agent = "codex"\n[defaults]\ncpus = \n');
+    const toml = await runCli([fixture.repo, '-b', 'cfg3', '--detach'], { env: launchEnv(fixture) });
+    expect(toml.code).toBe(2);
+    expect(toml.stderr).toMatch(new RegExp(`^error: ${config}:3:8: invalid TOML: `));
+    expect(leftovers()).toEqual([]);
+    writeFileSync(config, '');
+  });
+});
+
+describe("launch: the repo's config lives in .launch-agent/", () => {
+  let fixture: Fixture;
+  const names: string[] = [];
+
+  beforeAll(async () => {
+    await ensureTestImages('claude');
+    fixture = makeFixture(`repocfg-${Date.now().toString(36)}`);
+  });
+  afterAll(() => {
+    for (const name of names) removeContainer(name);
+    fixture?.cleanup();
+  });
+
+  it("its MCP servers are used; another tool's config.toml at the root draws no warning", async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    writeFileSync(
+      path.join(fixture.repo, 'config.toml'),
+      'baseURL = "https://example.org/"\ntitle = "Hugo"\n[params]\ncolor = "blue"\n',
+    );
+    mkdirSync(path.join(fixture.repo, '.launch-agent'));
+    writeFileSync(
+      path.join(fixture.repo, '.launch-agent', 'config.toml'),
+      '[mcp_servers.from-repo]\ncommand = "node"\nargs = ["server.js"]\n',
+    );
+    chownTree(fixture.repo, FIXTURE_UID, FIXTURE_GID);
+    const result = await runCli([fixture.repo, '-b', 'rc', '--detach', '--json'], {
+      env: launchEnv(fixture),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const launched = parseJson<Launched & { warnings: string[] }>(result);
+    names.push(launched.name);
+    expect(launched.warnings).toEqual([]);
+    expect(result.stderr).not.toContain('warning');
+    const servers = JSON.parse(dockerExec(launched.name, 'cat ~/.claude.json')).mcpServers;
+    expect(Object.keys(servers)).toContain('from-repo');
+  });
+
+  it('a TOML error in it fails the launch at file:line:col before anything is created', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const file = path.join(fixture.repo, '.launch-agent', 'config.toml');
+    writeFileSync(file, '[mcp_servers.x]\ncommand = "node\n');
+    const result = await runCli([fixture.repo, '-b', 'rc2', '--detach'], { env: launchEnv(fixture) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${file}:2:`);
+    expect(result.stderr).toContain('invalid TOML');
+    expect(
+      Object.values(ourObjects())
+        .flat()
+        .filter((n) => n.includes('-rc2')),
+    ).toEqual([]);
   });
 });

@@ -118,5 +118,7 @@ describe('launch sources', () => {
       /^error: cannot clone https:\/\/127\.0\.0\.1:9\/acme\/none\.git: .+\nhint: .+\n$/,
     );
     expect(mine()).toEqual(before);
+    // The failed clone left nothing in the cache, not even the folders made for it.
+    expect(existsSync(path.join(fixture.home, '.cache', 'launch-agent', 'repos', '127.0.0.1'))).toBe(false);
   });
 });
