@@ -1,4 +1,4 @@
-/** Exit codes are part of the CLI contract (README "Exit codes"); never renumber one. */
+/** Exit codes are part of the CLI contract (docs/commands.md "Exit codes"); never renumber one. */
 export const ExitCode = {
   ok: 0,
   failure: 1,

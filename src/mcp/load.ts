@@ -53,7 +53,7 @@ export function assertValid(problems: ConfigProblem[]): void {
     'CONFIG_INVALID',
     `invalid config (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`,
     {
-      hint: 'fix the places above; README "MCP servers (config.toml)" lists every key',
+      hint: 'fix the places above; docs/configuration.md lists every key',
       details: { problems },
     },
   );

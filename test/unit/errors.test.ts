@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type ErrorCode, ExitCode, isLaunchError, LaunchError, messageOf } from '../../src/errors.js';
 
 describe('exit codes', () => {
-  it('keep their documented numbers (README "Exit codes")', () => {
+  it('keep their documented numbers (docs/commands.md "Exit codes")', () => {
     expect(ExitCode).toEqual({
       ok: 0,
       failure: 1,

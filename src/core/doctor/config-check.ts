@@ -45,7 +45,7 @@ export async function checkConfig(deps: DoctorDeps): Promise<DoctorCheck[]> {
         name,
         status: 'warn',
         detail: `${file}: ${servers}; ${config.warnings[0]}${more}`,
-        remedy: `fix or remove what ${file} says above; README "MCP servers (config.toml)" lists every key`,
+        remedy: `fix or remove what ${file} says above; docs/configuration.md lists every key`,
         facts,
       },
     ];
