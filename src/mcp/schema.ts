@@ -95,6 +95,13 @@ export function validateConfig(doc: Table, file: string, text: string): Validati
             );
         }
         server.overrides[key as AgentName] = readFields(value, [...path, key], error);
+      } else if (knownTopLevelKeys.includes(key)) {
+        // TOML puts a key written after `[mcp_servers.x]` into that table: easy to do by appending.
+        problem(
+          warnings,
+          [...path, key],
+          `\`${key}\` is a top-level key, but here it is inside [${path.join('.')}] (ignored); move it above the first [table]`,
+        );
       } else {
         problem(
           warnings,

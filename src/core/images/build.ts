@@ -28,7 +28,7 @@ export async function ensureBaseImage(
         ? `could not pull the base image ${ref}: ${messageOf(error)}`
         : `the base image ${ref} is not here and could not be pulled: ${messageOf(error)}`,
       {
-        hint: 'check the name, `docker login` if it is private, or pick another with --base-image / LAUNCH_AGENT_BASE_IMAGE',
+        hint: 'check the name, `docker login` if it is private, or pick another: base_image in config.toml, --base-image or LAUNCH_AGENT_BASE_IMAGE',
         cause: error,
       },
     );

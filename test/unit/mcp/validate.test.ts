@@ -106,6 +106,13 @@ describe('config.toml validation', () => {
     ]);
   });
 
+  it('a top-level key appended below a server table is named as such', () => {
+    const { warnings } = problems('[mcp_servers.a]\ncommand = "x"\nbase_image = "debian:12"\n');
+    expect(warnings).toEqual([
+      '/repo/config.toml:3:1 mcp_servers.a.base_image: `base_image` is a top-level key, but here it is inside [mcp_servers.a] (ignored); move it above the first [table]',
+    ]);
+  });
+
   it('throws one CONFIG_INVALID error holding the whole report', () => {
     const a = parseConfigText('[mcp_servers.a]\nargs = "x"\n', '/home/u/.config/launch-agent/config.toml');
     const b = parseConfigText('x = [', '/repo/config.toml');
