@@ -19,6 +19,10 @@ export const EXAMPLES: Record<string, Example[]> = {
     ['launch-agent ls --all --repo app', 'every container of the repo `app`, stopped ones too'],
     ['launch-agent list --quiet', 'names only, for scripts'],
   ],
+  sync: [
+    ['launch-agent sync', 'every session: fetch its pushed branches into your repo now, say what landed'],
+    ['launch-agent sync claude-app --json', 'one session, for scripts'],
+  ],
   attach: [
     ['launch-agent attach claude-app-fix-login', "back into the agent's session"],
     ['launch-agent attach claude-app', 'a unique prefix of the name is enough'],

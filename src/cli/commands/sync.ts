@@ -10,6 +10,7 @@ export function registerSync(program: Command): void {
   addCommonOptions(
     program
       .command('sync')
+      .summary('bring pushed branches into your repo now')
       .description(
         "bring the agents' pushed branches into the host repo now (the watcher does it within seconds)",
       )
