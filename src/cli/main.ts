@@ -49,6 +49,11 @@ async function registerSecretsOf(_program: Command, action: Command): Promise<vo
 
 /** The single error boundary: every failure is printed here and becomes the exit code. */
 export async function main(argv: string[]): Promise<void> {
+  // `launch-agent help | head`: a reader that stopped reading is not an error (nor a stack trace).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+    throw error;
+  });
   setColourChoice(colourChoiceOf(argv));
   const program = buildProgram();
   const wantsJson = argv.includes('--json');

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,6 +41,18 @@ describe('launch-agent basics', () => {
       version: version.stdout.trim(),
       node: process.version,
     });
+  });
+
+  it('help into a reader that stops early (`| head`) ends quietly', async () => {
+    const child = spawn(process.execPath, [binPath, 'help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('a word that is neither a command nor a path is an error, with a did-you-mean for commands', async () => {
