@@ -60,7 +60,10 @@ export const EXAMPLES: Record<string, Example[]> = {
     ['launch-agent stop claude-app', 'stop it; /workspace and the agent state stay'],
     ['launch-agent stop --all', 'stop every running agent container'],
   ],
-  start: [['launch-agent start claude-app', 'start it again as it was']],
+  start: [
+    ['launch-agent start claude-app', 'start it again as it was'],
+    ['launch-agent start claude-app codex-app', 'several at once (e.g. after an engine restart)'],
+  ],
   rm: [
     ['launch-agent rm claude-app-fix-login', 'remove it and its workspace; refuses while work is unpushed'],
     ['launch-agent rm --force claude-app-fix-login', 'remove it even so (the unpushed work is lost)'],
@@ -73,7 +76,10 @@ export const EXAMPLES: Record<string, Example[]> = {
     ['launch-agent doctor', 'check the set-up; each problem comes with what to do'],
     ['launch-agent doctor --json', 'the same as one JSON document'],
   ],
-  init: [['launch-agent init', 'config.toml, secrets.env and aliases.sh in ~/.config/launch-agent/']],
+  init: [
+    ['launch-agent init', 'config.toml, secrets.env and aliases.sh in ~/.config/launch-agent/'],
+    ['LAUNCH_AGENT_CONFIG_DIR=~/la launch-agent init --json', 'somewhere else, saying what it made'],
+  ],
   images: [
     ['launch-agent images build', 'build every image that is missing or stale'],
     ['launch-agent images list', 'which images exist, and which are stale'],
@@ -86,7 +92,10 @@ export const EXAMPLES: Record<string, Example[]> = {
       'build on another base image (e.g. without Docker Hub)',
     ],
   ],
-  'images list': [['launch-agent images list --json', 'names, tags, sizes, agent versions, state']],
+  'images list': [
+    ['launch-agent images list', 'each image, its size and agent versions, current or stale'],
+    ['launch-agent images list --json', 'the same, for scripts'],
+  ],
   'images prune': [
     ['launch-agent images prune', 'list superseded images'],
     ['launch-agent images prune --yes', 'and remove them'],
@@ -95,7 +104,10 @@ export const EXAMPLES: Record<string, Example[]> = {
     ['launch-agent mcp list', 'the MCP servers every launch writes into the agents'],
     ['launch-agent mcp convert -a codex', "what Codex's config.toml gets"],
   ],
-  'mcp list': [['launch-agent mcp list --json', 'the merged servers, for scripts']],
+  'mcp list': [
+    ['launch-agent mcp list', "your servers with the repo's over them, and which agents get each"],
+    ['launch-agent mcp list --json', 'the merged servers, for scripts'],
+  ],
   'mcp convert': [
     ['launch-agent mcp convert', "every agent's MCP file from your config"],
     ['launch-agent mcp convert ./config.toml -a claude', 'one file, one agent'],
