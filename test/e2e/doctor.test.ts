@@ -171,6 +171,12 @@ describe('launch-agent doctor', () => {
         status: 'fail',
         detail: expect.stringContaining(`${file}:2:1 mcp_servers.github.command`),
       });
+      writeFileSync(file, '[defaults]\nmemory = "lots"\n');
+      const defaults = await runCli(['doctor', '--json'], { env });
+      expect(check(parseJson<DoctorReport>(defaults), 'config')).toMatchObject({
+        status: 'fail',
+        detail: `${file}:2:1 defaults.memory must be a size such as 4g, 512m or 2GiB, got \`lots\``,
+      });
       writeFileSync(file, '[mcp_servers.github]\ncommand = "github-mcp-server"\nargs = ["stdio"]\n');
       const good = await runCli(['doctor', '--json'], { env });
       expect(check(parseJson<DoctorReport>(good), 'config')).toMatchObject({

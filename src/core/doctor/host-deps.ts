@@ -22,6 +22,9 @@ export function hostDoctorDeps(
     hostMtu,
     userConfig: async () => {
       const { loadMcpConfig } = await import('../../mcp/index.js');
+      const { readUserConfig } = await import('../../config/user-config.js');
+      // The settings a launch reads first ([defaults], default_agent, …): a launch would stop there.
+      await readUserConfig(host);
       const config = await loadMcpConfig({ host });
       return { files: config.files, servers: config.servers.map((s) => s.name), warnings: config.warnings };
     },
