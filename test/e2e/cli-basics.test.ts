@@ -78,6 +78,19 @@ describe('launch-agent basics', () => {
     }
   });
 
+  it('a folder given as a config file is said in words, not as EISDIR', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'launch-agent-eisdir-'));
+    try {
+      const result = await runCli(['mcp', 'convert', dir]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `error: ${dir} is a folder, not a config file\nhint: pass the path of a config.toml file\n`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('colour: on in a terminal, off with NO_COLOR, --no-color or a pipe, forced with FORCE_COLOR', () => {
     // `script` gives the command a pseudo-terminal, as a user's terminal would.
     const inTerminal = (args: string, env: NodeJS.ProcessEnv = {}) =>
