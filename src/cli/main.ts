@@ -63,13 +63,19 @@ export async function main(argv: string[]): Promise<void> {
     if (process.exitCode === undefined) process.exitCode = ExitCode.ok;
   } catch (error) {
     const chalk = await chalkFor(process.stderr);
-    process.exitCode = report(error, { json: wantsJson, verbose, chalk });
+    const command = argv
+      .slice(2)
+      .find((word) => program.commands.some((c) => c.name() === word || c.aliases().includes(word)));
+    process.exitCode = report(error, { json: wantsJson, verbose, chalk, command });
   }
 }
 
 type Paint = Awaited<ReturnType<typeof chalkFor>>;
 
-function report(error: unknown, options: { json: boolean; verbose: boolean; chalk: Paint }): number {
+function report(
+  error: unknown,
+  options: { json: boolean; verbose: boolean; chalk: Paint; command: string | undefined },
+): number {
   const { chalk } = options;
   if (error instanceof CommanderError) {
     // commander already printed help/version or its own usage message.
@@ -81,10 +87,12 @@ function report(error: unknown, options: { json: boolean; verbose: boolean; chal
       return ExitCode.ok;
     }
     if (error.exitCode === 0) return ExitCode.ok;
-    // stderr has commander's message; with --json, stdout still gets its one document.
+    // stderr has commander's message; the hint says where the right spelling is.
+    const hint = `\`launch-agent help${options.command ? ` ${options.command}` : ''}\` shows the options and examples`;
+    err(`${chalk.cyan('hint:')} ${hint}\n`);
     if (options.json) {
       const message = error.message.replace(/^error: /, '');
-      outJson({ error: { code: 'USAGE', message, hint: null } });
+      outJson({ error: { code: 'USAGE', message, hint } });
     }
     return ExitCode.usage;
   }

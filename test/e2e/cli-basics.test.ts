@@ -138,12 +138,18 @@ describe('launch-agent basics', () => {
   it('an unknown option is a usage error (exit 2) without a stack', async () => {
     const result = await runCli(['doctor', '--no-such-flag']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown option '--no-such-flag'");
+    expect(result.stderr).toBe(
+      "error: unknown option '--no-such-flag'\nhint: `launch-agent help doctor` shows the options and examples\n",
+    );
     expect(result.stderr).not.toContain('    at ');
     const json = await runCli(['doctor', '--json', '--no-such-flag']);
     expect(json.code).toBe(2);
     expect(parseJson(json)).toEqual({
-      error: { code: 'USAGE', message: "unknown option '--no-such-flag'", hint: null },
+      error: {
+        code: 'USAGE',
+        message: "unknown option '--no-such-flag'",
+        hint: '`launch-agent help doctor` shows the options and examples',
+      },
     });
   });
 
