@@ -43,6 +43,25 @@ describe('launch-agent basics', () => {
     });
   });
 
+  it('help in a terminal is wrapped to its width', () => {
+    const widths = (cols: number, args: string) =>
+      execFileSync(
+        'script',
+        ['-qec', `stty cols ${cols}; ${process.execPath} ${binPath} ${args}`, '/dev/null'],
+        {
+          encoding: 'utf8',
+          env: { ...plainEnv(), TERM: 'xterm' },
+        },
+      )
+        .replace(/\r/g, '')
+        .split('\n')
+        .map((l) => l.length);
+    const wide = widths(120, 'help');
+    expect(Math.max(...wide)).toBeLessThanOrEqual(120);
+    expect(Math.max(...wide)).toBeGreaterThan(80);
+    expect(Math.max(...widths(60, 'help list'))).toBeLessThanOrEqual(60);
+  });
+
   it('help into a reader that stops early (`| head`) ends quietly', async () => {
     const child = spawn(process.execPath, [binPath, 'help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy();
