@@ -88,6 +88,8 @@ describe('launch-agent basics', () => {
       expect(typo.stderr).toBe(
         'error: no such folder: no-such-dir/sub\nhint: for the GitHub repository write gh:no-such-dir/sub or github.com/no-such-dir/sub\n',
       );
+      // The hidden completion protocol is never offered.
+      expect((await runCli(['complete'], { env })).stderr).not.toContain('__complete');
       const json = await runCli(['lis', '--json'], { env });
       expect(parseJson<{ error: { code: string } }>(json).error.code).toBe('USAGE');
       // Nothing was cloned or attempted: the cache is as empty as it was.

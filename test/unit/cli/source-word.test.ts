@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/main.js';
 import { checkSourceWord } from '../../../src/cli/source-word.js';
 
-const commands = ['help', ...buildProgram().commands.flatMap((c) => [c.name(), ...c.aliases()])];
+const commands = [
+  'help',
+  ...buildProgram()
+    .commands.filter((c) => !c.name().startsWith('__'))
+    .flatMap((c) => [c.name(), ...c.aliases()]),
+];
 const none = () => false;
 const failure = (word: string, exists: (p: string) => boolean = none) => {
   try {
