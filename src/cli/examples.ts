@@ -92,6 +92,10 @@ export const EXAMPLES: Record<string, Example[]> = {
       'build on another base image (e.g. without Docker Hub)',
     ],
   ],
+  'images update': [
+    ['launch-agent images update', 'newer agent CLIs from npm, rebuilt only where one is new'],
+    ['launch-agent images update claude codex', 'only these agents; the others keep their versions'],
+  ],
   'images list': [
     ['launch-agent images list', 'each image, its size and agent versions, current or stale'],
     ['launch-agent images list --json', 'the same, for scripts'],

@@ -71,7 +71,7 @@ describe('tab completion in the real shells', () => {
         .filter(Boolean);
     };
     expect(complete('lis')).toEqual(['list']);
-    expect(complete('images', '')).toEqual(['build', 'list', 'prune', 'help']);
+    expect(complete('images', '')).toEqual(['build', 'update', 'list', 'prune', 'help']);
     expect(complete('mcp', '')).toEqual(['convert', 'list', 'help']);
     expect(complete('--ag')).toEqual(['--agent']);
     expect(complete('--agent', '')).toEqual(['claude', 'codex', 'copilot', 'gemini']);

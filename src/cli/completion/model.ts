@@ -60,11 +60,12 @@ function optionValue(option: Option): ValueKind | undefined {
   return { kind: 'none' };
 }
 
-/** By name: container names, the launch's SOURCE folder, a shell, a command name, a file. */
+/** By name: container names, the launch's SOURCE folder, agents, a shell, a command name, a file. */
 function argumentValue(argument: Argument): ValueKind {
   const name = argument.name();
   if (['name', 'names', 'container'].includes(name)) return { kind: 'sessions' };
   if (name === 'source') return { kind: 'dirs' };
+  if (name === 'agent' || name === 'agents') return WORDS(AGENT_NAMES);
   if (name === 'shell') return WORDS(COMPLETION_SHELLS);
   if (name === 'command' && !argument.variadic) return { kind: 'commands' };
   if (name === 'file') return { kind: 'files' };

@@ -23,9 +23,10 @@ describe('completion: what TAB offers', () => {
     expect(top.directive).toBe('dirs');
     expect(await values('lis')).toEqual({ values: ['list'], directive: 'dirs' });
     expect(await values('images', '')).toEqual({
-      values: ['build', 'list', 'prune', 'help'],
+      values: ['build', 'update', 'list', 'prune', 'help'],
       directive: 'none',
     });
+    expect((await values('images', 'update', 'c')).values).toEqual(['claude', 'codex', 'copilot']);
     expect(await values('mcp', '')).toEqual({ values: ['convert', 'list', 'help'], directive: 'none' });
   });
 
