@@ -35,7 +35,7 @@ export async function resolveSource(
   const info = await stat(absolute).catch(() => undefined);
   if (!info) {
     throw new LaunchError('SOURCE_NOT_FOUND', `no such folder: ${value}`, {
-      hint: 'pass a folder inside a git work tree, or a repository URL (https://…, git@host:owner/repo, owner/repo)',
+      hint: 'pass a folder inside a git work tree, or a repository URL (https://…, git@host:owner/repo, gh:owner/repo)',
     });
   }
   if (!info.isDirectory()) {

@@ -52,10 +52,18 @@ describe('the SOURCE word', () => {
     });
   });
 
-  it('other words and paths: said plainly', () => {
-    expect(failure('./nope')?.message).toBe('no such folder: ./nope');
-    expect(failure('/abs/nope')?.message).toBe('no such folder: /abs/nope');
-    expect(failure('deep/er/nope')?.message).toBe('no such folder: deep/er/nope');
+  it('a path-shaped word is left to the launch (it translates Windows and WSL paths); a bare word is said plainly', () => {
+    for (const path of [
+      './nope',
+      '/abs/nope',
+      'deep/er/nope',
+      'C:\\src\\repo',
+      '\\\\wsl$\\Ubuntu\\x',
+      '~/x',
+      '.hidden',
+    ]) {
+      expect(failure(path), path).toBeUndefined();
+    }
     expect(failure('zzzzzz')).toMatchObject({
       code: 'SOURCE_NOT_FOUND',
       message: '`zzzzzz` is neither a command nor a folder',
