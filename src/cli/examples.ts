@@ -40,6 +40,11 @@ export const EXAMPLES: Record<string, Example[]> = {
     ['launch-agent logs claude-app', "the container's output so far"],
     ['launch-agent logs -f -n 50 claude-app', 'the last 50 lines, then follow until Ctrl-C'],
   ],
+  egress: [
+    ['launch-agent egress claude-app', 'hosts it reached and was refused, with counts and last time'],
+    ['launch-agent egress claude-app --list', 'what it may reach, and where each host came from'],
+    ['launch-agent egress -f claude-app', 'each request as the proxy decides it, until Ctrl-C'],
+  ],
   stats: [
     ['launch-agent stats', 'CPU, memory and processes of every running agent container'],
     ['launch-agent stats claude-app --json', 'one container, for scripts'],

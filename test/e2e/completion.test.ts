@@ -76,7 +76,7 @@ describe('tab completion in the real shells', () => {
     expect(complete('--ag')).toEqual(['--agent']);
     expect(complete('--agent', '')).toEqual(['claude', 'codex', 'copilot', 'gemini']);
     expect(complete('--agent', '=', 'co')).toEqual(['codex', 'copilot']);
-    expect(complete('--network', '')).toEqual(['bridge', 'none']);
+    expect(complete('--network', '')).toEqual(['bridge', 'allowlist', 'none']);
     expect(complete('attach', name.slice(0, -2))).toEqual([name]);
     expect(complete('rm', '')).toContain(name);
     expect(complete('rm', '--f')).toEqual(['--force']);

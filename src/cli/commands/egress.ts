@@ -12,6 +12,7 @@ export function registerEgress(program: Command): void {
   addCommonOptions(
     program
       .command('egress')
+      .summary("an allowlist session's hosts, allowed and refused")
       .description(
         'hosts an allowlist session reached and was refused (from its proxy log), or its allow-list',
       )

@@ -54,7 +54,7 @@ describe('completion: what TAB offers', () => {
     expect(await values('-a', 'co')).toEqual({ values: ['codex', 'copilot'], directive: 'none' });
     expect((await values('--agent=co')).values).toEqual(['--agent=codex', '--agent=copilot']);
     expect((await values('images', 'build', '-a', 'g')).values).toEqual(['gemini']);
-    expect((await values('--network', '')).values).toEqual(['bridge', 'none']);
+    expect((await values('--network', '')).values).toEqual(['bridge', 'allowlist', 'none']);
     expect((await values('--auth', 'r')).values).toEqual(['ro', 'rw']);
     expect(await values('--secrets', '')).toEqual({ values: [], directive: 'files' });
     expect(await values('mcp', 'convert', '--out', '')).toEqual({ values: [], directive: 'dirs' });
