@@ -83,7 +83,7 @@ describe("the user's config.toml settings", () => {
     expect((error as { message: string }).message).not.toContain('--memory');
     write('user/config.toml', '[defaults]\nnetwork = "host"\n');
     await expect(readUserConfig(host())).rejects.toMatchObject({
-      message: `${file}:2:1 defaults.network must be bridge or none, got \`host\``,
+      message: `${file}:2:1 defaults.network must be bridge, none, allowlist, got \`host\``,
     });
     write('user/config.toml', '[defaults]\ncpus = 1.5\nmemory = "8g"\npids = 1024\nnetwork = "none"\n');
     expect(await readUserConfig(host())).toEqual({
