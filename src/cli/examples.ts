@@ -24,8 +24,9 @@ export const EXAMPLES: Record<string, Example[]> = {
     ['launch-agent sync claude-app --json', 'one session, for scripts'],
   ],
   attach: [
-    ['launch-agent attach claude-app-fix-login', "back into the agent's session"],
+    ['launch-agent attach claude-app-fix-login', "back into the agent's session (Ctrl-] leaves it running)"],
     ['launch-agent attach claude-app', 'a unique prefix of the name is enough'],
+    ['launch-agent attach claude-app -- --model opus', 'start the agent with these arguments if none runs'],
   ],
   shell: [
     ['launch-agent shell claude-app-fix-login', 'bash in /workspace, as the agent user'],
@@ -37,8 +38,12 @@ export const EXAMPLES: Record<string, Example[]> = {
     ['launch-agent exec --json claude-app git status', 'exit code, stdout and stderr as one JSON document'],
   ],
   logs: [
-    ['launch-agent logs claude-app', "the container's output so far"],
+    ['launch-agent logs claude-app', 'what the agent printed so far, as text'],
     ['launch-agent logs -f -n 50 claude-app', 'the last 50 lines, then follow until Ctrl-C'],
+  ],
+  wait: [
+    ['launch-agent wait claude-app && echo "your turn"', 'block until the agent waits for you (or exits)'],
+    ['launch-agent wait claude-app --timeout 600 --bell', 'at most ten minutes, then ring the terminal bell'],
   ],
   egress: [
     ['launch-agent egress claude-app', 'hosts it reached and was refused, with counts and last time'],

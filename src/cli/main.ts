@@ -32,7 +32,7 @@ export function buildProgram(): Command {
 const ROOT_FOOTER = `
 In the container, \`git push\` brings the agent's branch back to your repo.
 Exit codes: 0 ok, 1 failure, 2 usage, 3 engine, 4 not found, 5 conflict,
-6 image build, 130 interrupted. Every command and flag: docs/commands.md.`;
+6 image build, 124 wait timed out, 130 interrupted. All flags: docs/commands.md.`;
 
 /**
  * Before any command runs, the tokens it may come across are masked: the agents' token variables,

@@ -10,6 +10,7 @@ export function registerWait(program: Command): void {
   addCommonOptions(
     program
       .command('wait')
+      .summary('return when the agent needs you, or exits')
       .description(
         "block while the agent works: until it waits for the user or exits (exit code = the agent's then)",
       )
