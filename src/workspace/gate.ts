@@ -41,7 +41,10 @@ export function planGate(options: {
   keeperMark: string;
 }): GatePlan {
   const dir = GATE.slice(`${WORKSPACE}/.git/`.length);
+  // Not the host's branches under the agent's prefix: the host fetches those from the gate, and
+  // a copy of another session's branch here would read as this session's.
   const packed = Object.entries(options.hostBranches)
+    .filter(([name]) => !name.startsWith(`${options.agent}/`))
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([name, commit]) => `${commit} refs/heads/${name}`);
   const files: GateFile[] = [

@@ -13,6 +13,7 @@ import { KEEPER_MARK } from '../sessions/keeper.js';
 import type { Session } from '../sessions/resolve.js';
 import { findSessions } from '../sessions.js';
 import { describeBranch, repoShown, type SyncResult, syncSession } from './sync.js';
+import { repoIsHere } from './sync-all.js';
 
 /**
  * The watcher: one background process per user and engine that lands pushes within seconds,
@@ -99,7 +100,8 @@ export async function watchSessions(engine: Engine, options: WatchOptions = {}):
     } catch (error) {
       log(`listing sessions failed: ${messageOf(error)}`);
     }
-    const running = sessions.filter((s) => s.running && s.gate && s.hostGitDir);
+    // Only sessions whose repo is on this machine: a shared engine runs other people's too.
+    const running = sessions.filter((s) => s.running && s.gate && repoIsHere(s.hostGitDir));
     for (const session of running) if (!followed.has(session.id)) follow(session);
     for (const [id, controller] of followed) {
       if (!running.some((s) => s.id === id)) {
