@@ -7,10 +7,11 @@ import type { AuthMode, LaunchOptions } from '../../core/plan.js';
 import { ENTRYPOINT, WORKSPACE } from '../../core/plan.js';
 import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/sessions/vscode.js';
 import type { Engine } from '../../docker/engine.js';
-import { LaunchError } from '../../errors.js';
+import { isLaunchError, LaunchError } from '../../errors.js';
 import { launchMcpTransform } from '../../mcp/launch.js';
 import { packageVersion } from '../../util/package-root.js';
 import type { CliContext } from '../context.js';
+import { LaunchSignals } from '../launch-signals.js';
 import { runInTerminal } from '../terminal.js';
 import { agentOf, type LaunchFlags, modeOf } from './launch.js';
 
@@ -48,6 +49,7 @@ export async function runLaunch(
       cpus: flags.cpus ?? defaults.cpus,
       memory: flags.memory ?? defaults.memory,
       pids: flags.pids ?? defaults.pids,
+      disk: flags.disk ?? defaults.disk,
       network: flags.network ?? defaults.network,
       allow: flags.allow?.length ? flags.allow : undefined,
       secretsFile: flags.secrets,
@@ -62,13 +64,8 @@ export async function runLaunch(
     ctx.print(plan, () => renderDryRun(plan));
     return;
   }
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    ctx.logger.warn('interrupted: removing what this launch created (Ctrl-C again to quit at once)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  // SIGINT, SIGTERM, SIGHUP: the launch removes what it made; the exit code names the signal.
+  using signals = new LaunchSignals(ctx.logger);
   let result: LaunchResult;
   {
     using progress = await ctx.progress();
@@ -82,11 +79,22 @@ export async function runLaunch(
         onProgress: progress.report,
         warn: (message) => ctx.logger.warn(message),
         debug: (message) => ctx.logger.debug(message),
-        signal: controller.signal,
+        signal: signals.controller.signal,
       });
-    } finally {
-      process.off('SIGINT', onSigint);
+    } catch (error) {
+      if (signals.exitCode !== undefined && isLaunchError(error) && error.code === 'INTERRUPTED') {
+        throw new LaunchError(error.code, error.message, {
+          hint: error.hint ?? '',
+          exitCode: signals.exitCode,
+        });
+      }
+      throw error;
     }
+  }
+  // A signal after the launch finished: the session is whole and stays; we stop here.
+  if (signals.exitCode !== undefined) {
+    process.exitCode = signals.exitCode;
+    return;
   }
 
   await ctx.ensureWatcher();
