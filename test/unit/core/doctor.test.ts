@@ -160,7 +160,7 @@ describe('runDoctor', () => {
       'login.gemini',
       'code',
     ]);
-    expect(report.summary).toEqual({ ok: 7, warn: 3, fail: 0 });
+    expect(report.summary).toEqual({ ok: 8, warn: 3, fail: 0 });
     expect(report.ok).toBe(true);
     for (const check of report.checks) {
       if (check.status !== 'ok') expect(check.remedy, check.name).toMatch(/\S/);
