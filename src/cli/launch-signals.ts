@@ -43,5 +43,10 @@ export class LaunchSignals implements Disposable {
 
   [Symbol.dispose](): void {
     for (const [name, handler] of this.#handlers) process.off(name, handler);
+    // The cleanup is done by now. A stray engine stream (seen once: a helper's attach outliving
+    // its removal mid-start) must not keep an interrupted launcher alive; unref'd, so a process
+    // with nothing left to do still exits at once on its own.
+    const code = this.exitCode;
+    if (code !== undefined) setTimeout(() => process.exit(code), 2000).unref();
   }
 }
