@@ -64,10 +64,12 @@ export async function runLaunch(
     ctx.print(plan, () => renderDryRun(plan));
     return;
   }
-  // SIGINT, SIGTERM, SIGHUP: the launch removes what it made; the exit code names the signal.
-  using signals = new LaunchSignals(ctx.logger);
   let result: LaunchResult;
+  let signalled: number | undefined;
   {
+    // SIGINT, SIGTERM, SIGHUP during the launch: it removes what it made; the exit code names the
+    // signal. Only during it: after, a closed terminal ends the launcher as it always did.
+    using signals = new LaunchSignals(ctx.logger);
     using progress = await ctx.progress();
     try {
       result = await launch(options, {
@@ -90,10 +92,11 @@ export async function runLaunch(
       }
       throw error;
     }
+    signalled = signals.exitCode;
   }
-  // A signal after the launch finished: the session is whole and stays; we stop here.
-  if (signals.exitCode !== undefined) {
-    process.exitCode = signals.exitCode;
+  // A signal as the launch finished: the session is whole and stays; we stop here.
+  if (signalled !== undefined) {
+    process.exitCode = signalled;
     return;
   }
 
