@@ -18,3 +18,8 @@ export const HOST_OBJECTS = '/run/launch-agent/host-objects';
 export const GATE = `${WORKSPACE}/.git/launch-agent-gate`;
 /** Workspace refs the launcher keeps: what the host repo is known to have (see core/gate). */
 export const HOST_KNOWN_REFS = 'refs/launch-agent';
+/**
+ * Written (root-owned, in the container's own file system) as the launch's last act: a session
+ * without it never finished launching. A file of /etc, so it survives stop, start and restarts.
+ */
+export const READY_MARK = { dir: '/etc', file: 'launch-agent-ready' } as const;

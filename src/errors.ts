@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'FILE_NOT_FOUND'
   | 'COMMAND_FAILED'
   | 'INTERRUPTED'
+  | 'DISK_LIMIT_UNSUPPORTED'
   | 'CHECKS_FAILED'
   | 'INTERNAL';
 
@@ -58,6 +59,7 @@ const defaultExitCodes: Record<ErrorCode, ExitCodeValue> = {
   FILE_NOT_FOUND: ExitCode.notFound,
   COMMAND_FAILED: ExitCode.failure,
   INTERRUPTED: ExitCode.interrupted,
+  DISK_LIMIT_UNSUPPORTED: ExitCode.usage,
   CHECKS_FAILED: ExitCode.failure,
   INTERNAL: ExitCode.failure,
 };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse, TomlError } from 'smol-toml';
-import { parseCpus, parseMemory, parseNetwork, parsePids } from '../core/limits.js';
+import { parseCpus, parseDisk, parseMemory, parseNetwork, parsePids } from '../core/limits.js';
 import { isLaunchError, LaunchError } from '../errors.js';
 import { locate } from '../mcp/locate.js';
 import { networkTable } from './network.js';
@@ -18,6 +18,7 @@ export interface UserConfig {
   cpus?: string;
   memory?: string;
   pids?: string;
+  disk?: string;
   network?: string;
 }
 
@@ -28,6 +29,7 @@ const DEFAULTS = {
   cpus: parseCpus,
   memory: parseMemory,
   pids: parsePids,
+  disk: parseDisk,
   network: parseNetwork,
 } as const satisfies Record<string, (value: string, what: string) => unknown>;
 

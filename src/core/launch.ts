@@ -1,6 +1,6 @@
 import { GATE, WORKSPACE } from '../container-paths.js';
 import { Labels } from '../docker/labels.js';
-import { pinSession } from '../git/host-gate.js';
+import { markSessionReady, pinSession } from '../git/host-gate.js';
 import type { CopyMethod } from './launch/bind-copy.js';
 import { interrupted, type LaunchDeps, LaunchSteps } from './launch/context.js';
 import { createSession } from './launch/create.js';
@@ -10,6 +10,7 @@ import { gatherFacts } from './launch/facts.js';
 import { fillAndStart } from './launch/fill.js';
 import { ensureAgentImage, ensureProxyImage } from './launch/image.js';
 import { projectImageFor } from './launch/project-image.js';
+import { markReady } from './launch/ready.js';
 import type { LaunchOptions } from './plan.js';
 
 export type { LaunchDeps } from './launch/context.js';
@@ -92,6 +93,9 @@ async function launchSteps(options: LaunchOptions, steps: LaunchSteps): Promise<
   const session = await createSession(facts, image, created, volumeRoot.promise, steps);
   const copied = await fillAndStart(facts, session, created, volumeRoot, steps);
   await egress.ready;
+  await markReady(deps.engine, session.id);
+  await markSessionReady(repo.commonDir, plan.name);
+  steps.checkAbort();
   created.keep();
   egress.keep();
 

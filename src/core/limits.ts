@@ -37,6 +37,19 @@ export function parseMemory(value: string, what = '--memory'): number {
   return bytes;
 }
 
+/** `--disk 20g`: the workspace's size limit, in bytes (at least 100m). */
+export function parseDisk(value: string, what = '--disk'): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(value);
+  const factor = match ? UNITS[match[2]!.toLowerCase()] : undefined;
+  const bytes = match && factor !== undefined ? Math.floor(Number(match[1]) * factor) : 0;
+  if (bytes < 100 * 1024 ** 2) {
+    throw new LaunchError('USAGE', `${what} must be a size of at least 100m such as 20g, got \`${value}\``, {
+      hint: "sizes use binary units (1g = 1024m); without --disk the workspace is bounded by the engine's disk",
+    });
+  }
+  return bytes;
+}
+
 export function parseCpus(value: string, what = '--cpus'): number {
   const cpus = Number(value);
   if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || !Number.isFinite(cpus) || cpus <= 0) {

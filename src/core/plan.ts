@@ -7,7 +7,7 @@ import { LaunchError } from '../errors.js';
 import type { RepoFacts } from '../git/repo.js';
 import { type Delivery, deliveryMount } from './launch/deliver.js';
 import { deliveryLabel } from './launch/deliver-label.js';
-import { parseCpus, parseMemory, parsePids } from './limits.js';
+import { parseCpus, parseDisk, parseMemory, parsePids } from './limits.js';
 import { containerName, validateFeature } from './names.js';
 import { egressName, proxyEnv } from './network/proxy.js';
 
@@ -26,6 +26,8 @@ export interface LaunchOptions {
   cpus?: string;
   memory?: string;
   pids?: string;
+  /** The workspace's size limit (`--disk`), where the engine's storage can enforce one. */
+  disk?: string;
   network?: string;
   /** `--allow HOST`: more hosts for `--network allowlist`. */
   allow?: string[];
@@ -81,6 +83,8 @@ export interface LaunchPlan {
   nanoCpus: number;
   memoryBytes: number;
   pidsLimit: number;
+  /** `--disk` in bytes; undefined: no limit. */
+  diskBytes?: number;
   network: NetworkMode;
   /** The engine network the agent container joins: the mode, or allowlist's internal network. */
   containerNetwork: string;
@@ -236,6 +240,7 @@ export function planLaunch(input: PlanInputs): LaunchPlan {
     nanoCpus: parseCpus(options.cpus ?? '2'),
     memoryBytes: parseMemory(options.memory ?? '4g'),
     pidsLimit: parsePids(options.pids ?? '512'),
+    ...(options.disk === undefined ? {} : { diskBytes: parseDisk(options.disk) }),
     network: network as NetworkMode,
     containerNetwork: network === 'allowlist' ? egressName(name) : network,
     allow,

@@ -2,10 +2,12 @@ import type { Writable } from 'node:stream';
 import { type HostFacts, hostFacts } from '../config/paths.js';
 import type { ContainerSummary, Engine } from '../docker/engine.js';
 import { LaunchError } from '../errors.js';
+import { launchInProgress } from './launch/ready.js';
 import { startEgress, stopEgress } from './network/objects.js';
 import { ENTRYPOINT } from './plan.js';
 import { type Activity, type AgentActivity, activityOf, askActivity } from './sessions/activity.js';
 import { hasKeeper } from './sessions/keeper.js';
+import { findLeftovers, isReady, type LeftoverState } from './sessions/leftovers.js';
 import { containerLogs } from './sessions/logs.js';
 import { matchSession, type Session, sessionFilter, sortSessions, toSession } from './sessions/resolve.js';
 import { WORKSPACE_DIR } from './sessions/vscode.js';
@@ -41,6 +43,13 @@ export async function resolveSession(engine: Engine, query: string): Promise<Ses
 }
 
 export interface SessionListItem extends Session {
+  /**
+   * `ready`: the launch finished; `launching`: under way; `unfinished`: its launcher is gone
+   * (`prune` removes it); `leftover`: a volume, helper or host refs a killed launch left (--all).
+   */
+  launch: 'ready' | 'launching' | 'unfinished' | 'leftover';
+  /** For `leftover` rows: what it is (see sessions/leftovers.ts). */
+  leftover?: LeftoverState;
   ageSeconds: number;
   /** Commits not yet pushed to `local`; null when unknown (stopped, or git failed). */
   ahead: number | null;
@@ -61,17 +70,30 @@ export const LIST_CHECK_TIMEOUT_MS = 5000;
  */
 export async function listSessions(
   deps: SessionDeps,
-  options: { all?: boolean; repo?: string; timeoutMs?: number } = {},
+  options: { all?: boolean; repo?: string; timeoutMs?: number; gitDirs?: string[] } = {},
 ): Promise<SessionListItem[]> {
-  const [containers, attachable] = await Promise.all([
+  const [containers, attachable, leftovers] = await Promise.all([
     listOurs(deps.engine, options),
     keeperAnswersOverAttach(deps.engine),
+    // Objects without a session container, only with --all (their scan reads the host repos).
+    options.all
+      ? findLeftovers(
+          { engine: deps.engine },
+          {
+            withoutSessions: true,
+            ...(options.repo ? { repo: options.repo } : {}),
+            ...(options.gitDirs ? { gitDirs: options.gitDirs } : {}),
+          },
+        ).catch(() => [])
+      : [],
   ]);
   const keepers = new Set(containers.filter((c) => attachable && hasKeeper(c.labels)).map((c) => c.id));
+  const byId = new Map(containers.map((c) => [c.id, c]));
   const now = (deps.now?.() ?? new Date()).getTime();
   const timeoutMs = options.timeoutMs ?? LIST_CHECK_TIMEOUT_MS;
-  return Promise.all(
-    sortSessions(containers.map(toSession)).map(async (session) => {
+  const items = await Promise.all(
+    sortSessions(containers.map(toSession)).map(async (session): Promise<SessionListItem> => {
+      const c = byId.get(session.id)!;
       let summary: WorkSummary | undefined;
       let activity: AgentActivity | undefined;
       if (session.running) {
@@ -84,15 +106,46 @@ export async function listSessions(
             : askActivity(deps.engine, session.id, AbortSignal.timeout(timeoutMs)).catch(() => undefined),
         ]);
       }
+      // Running: the keeper says; stopped: one look for the mark (unknown counts as ready).
+      const ready =
+        summary?.ready ?? (session.running ? true : await isReady(deps.engine, c).catch(() => true));
       return {
         ...session,
+        launch: ready ? 'ready' : launchInProgress(c.labels, c.created * 1000) ? 'launching' : 'unfinished',
         ageSeconds: Math.max(0, Math.round((now - Date.parse(session.created)) / 1000)),
-        ahead: summary ? summary.ahead : null,
-        uncommitted: summary ? summary.uncommitted : null,
+        ahead: summary && ready ? summary.ahead : null,
+        uncommitted: summary && ready ? summary.uncommitted : null,
         ...(activity ?? activityOf(summary?.activity)),
       };
     }),
   );
+  for (const l of leftovers) {
+    items.push({
+      id: l.container ?? '',
+      name: l.name,
+      agent: '',
+      repo: '',
+      source: '',
+      branch: '',
+      hostGitDir: l.hostGitDir ?? '',
+      gate: false,
+      network: null,
+      volume: l.volume ?? null,
+      image: '',
+      state: l.state,
+      running: false,
+      created: '',
+      launch: 'leftover',
+      leftover: l.state,
+      ageSeconds: 0,
+      ahead: null,
+      uncommitted: null,
+      activity: null,
+      exitCode: null,
+      agentSession: false,
+    });
+  }
+  return items;
 }
 
 /**
@@ -210,6 +263,8 @@ export interface SessionStats {
   memoryPercent: number | null;
   pids: number;
   pidsLimit: number;
+  /** What /workspace holds on disk (`du`); null when it cannot be read (e.g. at the PID limit). */
+  workspaceBytes: number | null;
   networkRxBytes: number;
   networkTxBytes: number;
   uptimeSeconds: number;
@@ -222,9 +277,10 @@ export async function sessionStats(deps: SessionDeps, name?: string): Promise<Se
   const now = (deps.now?.() ?? new Date()).getTime();
   return Promise.all(
     sessions.map(async (s) => {
-      const [stats, details] = await Promise.all([
+      const [stats, details, workspaceBytes] = await Promise.all([
         deps.engine.stats(s.id),
         deps.engine.inspectContainer(s.id),
+        workspaceSize(deps.engine, s.id),
       ]);
       const limit = details?.memoryBytes || stats.memoryLimitBytes;
       const started = details?.startedAt ? Date.parse(details.startedAt) : Number.NaN;
@@ -239,12 +295,21 @@ export async function sessionStats(deps: SessionDeps, name?: string): Promise<Se
         memoryPercent: measured && limit > 0 ? round((stats.memoryBytes / limit) * 100, 1) : null,
         pids: measured ? stats.pids : 0,
         pidsLimit: details?.pidsLimit ?? 0,
+        workspaceBytes,
         networkRxBytes: stats.networkRxBytes,
         networkTxBytes: stats.networkTxBytes,
         uptimeSeconds: Number.isNaN(started) ? 0 : Math.max(0, Math.round((now - started) / 1000)),
       };
     }),
   );
+}
+
+async function workspaceSize(engine: Engine, id: string): Promise<number | null> {
+  const result = await engine
+    .exec(id, { cmd: ['du', '-sk', WORKSPACE_DIR], signal: AbortSignal.timeout(10_000) })
+    .catch(() => undefined);
+  const kib = Number(result?.stdout.split(/\s/)[0]);
+  return result && Number.isFinite(kib) && result.stdout.trim() !== '' ? kib * 1024 : null;
 }
 
 function round(value: number, digits: number): number {

@@ -172,6 +172,8 @@ export class DockerodeEngine implements Engine {
           CgroupVersion?: string;
           /** Podman's own field; Docker says `name=rootless` among its security options. */
           Rootless?: boolean;
+          DockerRootDir?: string;
+          DriverStatus?: Array<[string, string]>;
         }>;
       };
       const [version, info] = await Promise.all([docker.version(opts), docker.info(opts)]).catch(
@@ -191,7 +193,10 @@ export class DockerodeEngine implements Engine {
       );
       const podman = isPodman(version);
       const securityOptions: string[] = info.SecurityOptions ?? [];
+      const backing = (info.DriverStatus ?? []).find(([key]) => key === 'Backing Filesystem')?.[1];
       return {
+        ...(info.DockerRootDir ? { dataRoot: info.DockerRootDir } : {}),
+        ...(backing ? { backingFilesystem: backing } : {}),
         endpoint: this.endpoint.url,
         name: podman ? 'Podman' : 'Docker',
         version: version.Version,
@@ -352,9 +357,17 @@ export class DockerodeEngine implements Engine {
     );
   }
 
-  async createVolume(name: string, labels: Record<string, string>): Promise<void> {
+  async createVolume(
+    name: string,
+    labels: Record<string, string>,
+    driverOpts?: Record<string, string>,
+  ): Promise<void> {
     await this.#call(`create volume ${name}`, () =>
-      this.#docker.createVolume({ Name: name, Labels: labels }),
+      this.#docker.createVolume({
+        Name: name,
+        Labels: labels,
+        ...(driverOpts ? { DriverOpts: driverOpts } : {}),
+      }),
     );
   }
 
@@ -386,7 +399,10 @@ export class DockerodeEngine implements Engine {
   async listVolumes(labels: Record<string, string>): Promise<VolumeSummary[]> {
     return this.#call('list volumes', async () => {
       const result = await this.#docker.listVolumes({ filters: { label: labelFilter(labels) } });
-      return (result.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+      return (result.Volumes ?? []).map((v) => {
+        const createdAt = (v as { CreatedAt?: string }).CreatedAt;
+        return { name: v.Name, labels: v.Labels ?? {}, ...(createdAt ? { createdAt } : {}) };
+      });
     });
   }
 
@@ -423,7 +439,8 @@ export class DockerodeEngine implements Engine {
           SecurityOpt: spec.securityOpt,
           CapDrop: spec.capDrop,
           CapAdd: spec.capAdd,
-          RestartPolicy: { Name: 'no' },
+          RestartPolicy: { Name: spec.restartPolicy ?? 'no' },
+          ...(spec.storageOpt ? { StorageOpt: spec.storageOpt } : {}),
           ...(spec.logConfig
             ? { LogConfig: { Type: spec.logConfig.type, Config: spec.logConfig.config } }
             : {}),
@@ -435,6 +452,18 @@ export class DockerodeEngine implements Engine {
       });
       return container.id;
     });
+  }
+
+  async pathExists(id: string, path: string): Promise<boolean> {
+    try {
+      // The answer is in the headers; the (empty) body must be let go, or the socket stays open.
+      const response: unknown = await this.#docker.getContainer(id).infoArchive({ path });
+      (response as { destroy?: () => void } | undefined)?.destroy?.();
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw this.mapError(`stat ${path} in ${id}`, error);
+    }
   }
 
   async startContainer(id: string): Promise<void> {
@@ -457,7 +486,10 @@ export class DockerodeEngine implements Engine {
     try {
       await this.#docker.getContainer(id).remove({ force: options.force ?? false, v: false });
     } catch (error) {
-      if (statusOf(error) !== 404) throw this.mapError(`remove ${id}`, error);
+      if (statusOf(error) === 404) return;
+      // Killing an auto-removed helper starts its removal at once: ours then races it.
+      if (statusOf(error) === 409 && /already in progress/.test(messageOf(error))) return;
+      throw this.mapError(`remove ${id}`, error);
     }
   }
 

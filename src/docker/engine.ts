@@ -23,7 +23,12 @@ export interface Engine {
   tagImage(id: string, repo: string, tag: string): Promise<void>;
   removeImage(ref: string): Promise<void>;
 
-  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  /** `driverOpts`: the local driver's options, e.g. `{ size: '10G' }` (a quota where the storage has them). */
+  createVolume(
+    name: string,
+    labels: Record<string, string>,
+    driverOpts?: Record<string, string>,
+  ): Promise<void>;
   removeVolume(name: string): Promise<void>;
   inspectVolume(name: string): Promise<VolumeSummary | undefined>;
   listVolumes(labels: Record<string, string>): Promise<VolumeSummary[]>;
@@ -40,6 +45,8 @@ export interface Engine {
     volume?: string;
   }): Promise<ContainerSummary[]>;
   putArchive(id: string, targetDir: string, tar: Readable): Promise<void>;
+  /** Whether a path exists in a container's file system (running or not). */
+  pathExists(id: string, path: string): Promise<boolean>;
   getArchive(id: string, sourcePath: string): Promise<Readable>;
 
   /**
@@ -114,6 +121,10 @@ export interface EngineInfo {
   cgroupVersion?: string;
   /** The engine machine's host name (Docker's `Name`): equal to ours when the engine is local. */
   hostname: string;
+  /** Where the engine keeps images, containers and volumes (Docker's `DockerRootDir`), when it says. */
+  dataRoot?: string;
+  /** The file system under the storage driver (overlay2's `Backing Filesystem`, e.g. `xfs`, `extfs`), when it says. */
+  backingFilesystem?: string;
 }
 
 export interface ImageDetails {
@@ -147,6 +158,8 @@ export interface NetworkDetails {
 export interface VolumeSummary {
   name: string;
   labels: Record<string, string>;
+  /** ISO time, when the engine says. */
+  createdAt?: string;
 }
 
 export interface MountSpec {
@@ -188,6 +201,10 @@ export interface ContainerSpec {
   securityOpt: string[];
   capDrop: string[];
   capAdd: string[];
+  /** Brought back after an engine restart or a reboot unless the user stopped it (default: never). */
+  restartPolicy?: 'no' | 'unless-stopped';
+  /** The storage driver's per-container options, e.g. `{ size: '10G' }` (overlay2 on xfs with pquota). */
+  storageOpt?: Record<string, string>;
   /** The main process's output: log driver and its options (e.g. json-file `max-size`). */
   logConfig?: { type: string; config: Record<string, string> };
   /** The user namespace, e.g. `keep-id` on rootless Podman (the host user keeps its uid inside). */

@@ -25,6 +25,11 @@ export const Labels = {
   gate: `${LABEL_PREFIX}.gate`,
   /** Host paths of the logins and secrets file delivered over exec after each start (launch/deliver.ts). */
   deliver: `${LABEL_PREFIX}.deliver`,
+  /**
+   * The launch that made it, `<host name> <pid>` of the launcher: while that process lives the
+   * launch is under way; after, a session without its ready mark is a leftover (core/sessions/leftovers.ts).
+   */
+  launch: `${LABEL_PREFIX}.launch`,
   contentHash: `${LABEL_PREFIX}.content-hash`,
   agentVersions: `${LABEL_PREFIX}.agent-versions`,
   /** Image labels: the layer's parent image id and the base image it was built on. */

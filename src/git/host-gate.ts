@@ -170,6 +170,38 @@ export async function pinSession(
   }
 }
 
+/**
+ * The launch finished: `refs/launch-agent/<session>/ready` (a small blob). A workspace volume
+ * whose container is gone is a leftover of an unfinished launch only without it.
+ */
+export async function markSessionReady(commonDir: string, session: string): Promise<void> {
+  const note = `launch-agent: ${session} ready ${new Date().toISOString()}\n`;
+  const blob = (await must(commonDir, ['hash-object', '-w', '--stdin'], { input: note })).trim();
+  await must(commonDir, ['update-ref', `${SESSION_REFS}/${session}/ready`, blob]);
+}
+
+/** undefined when the repo cannot be read (moved, deleted): then nobody can tell. */
+export async function isSessionReady(commonDir: string, session: string): Promise<boolean | undefined> {
+  const run = await hostGit(commonDir, ['rev-parse', '-q', '--verify', `${SESSION_REFS}/${session}/ready`]);
+  return run.code === 0 ? true : run.code === 1 ? false : undefined;
+}
+
+/** The git common dir of the repo `cwd` is in, if any (where `prune` looks for refs left behind). */
+export async function commonDirOf(cwd: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const child = spawn('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+    });
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => resolve(code === 0 && out.trim() ? out.trim() : undefined));
+  });
+}
+
 /** commit-tree needs an identity; the pin is the launcher's, not the user's. */
 const PIN_IDENTITY = {
   GIT_AUTHOR_NAME: 'launch-agent',

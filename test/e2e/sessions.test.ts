@@ -95,7 +95,7 @@ describe('living with an agent container', () => {
     const fresh = replies().slice(before);
     expect(fresh.length).toBeGreaterThanOrEqual(4);
     expect(new Set(fresh.map((l) => l.split(' ')[1])).size).toBe(fresh.length);
-    for (const line of fresh) expect(line).toMatch(/ ok 0 1$/);
+    for (const line of fresh) expect(line).toMatch(/ ok 0 1 1$/); // ahead, uncommitted, ready
   });
 
   it('finds the container by an unambiguous prefix and fails clearly for an unknown name', async () => {

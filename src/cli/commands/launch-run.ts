@@ -7,10 +7,11 @@ import type { AuthMode, LaunchOptions } from '../../core/plan.js';
 import { ENTRYPOINT, WORKSPACE } from '../../core/plan.js';
 import { devcontainerMetadataLabel, openInVsCode, vscodeUri } from '../../core/sessions/vscode.js';
 import type { Engine } from '../../docker/engine.js';
-import { LaunchError } from '../../errors.js';
+import { isLaunchError, LaunchError } from '../../errors.js';
 import { launchMcpTransform } from '../../mcp/launch.js';
 import { packageVersion } from '../../util/package-root.js';
 import type { CliContext } from '../context.js';
+import { LaunchSignals } from '../launch-signals.js';
 import { runInTerminal } from '../terminal.js';
 import { agentOf, type LaunchFlags, modeOf } from './launch.js';
 
@@ -48,6 +49,7 @@ export async function runLaunch(
       cpus: flags.cpus ?? defaults.cpus,
       memory: flags.memory ?? defaults.memory,
       pids: flags.pids ?? defaults.pids,
+      disk: flags.disk ?? defaults.disk,
       network: flags.network ?? defaults.network,
       allow: flags.allow?.length ? flags.allow : undefined,
       secretsFile: flags.secrets,
@@ -62,15 +64,12 @@ export async function runLaunch(
     ctx.print(plan, () => renderDryRun(plan));
     return;
   }
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    ctx.logger.warn('interrupted: removing what this launch created (Ctrl-C again to quit at once)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   let result: LaunchResult;
+  let signalled: number | undefined;
   {
+    // SIGINT, SIGTERM, SIGHUP during the launch: it removes what it made; the exit code names the
+    // signal. Only during it: after, a closed terminal ends the launcher as it always did.
+    using signals = new LaunchSignals(ctx.logger);
     using progress = await ctx.progress();
     try {
       result = await launch(options, {
@@ -82,11 +81,23 @@ export async function runLaunch(
         onProgress: progress.report,
         warn: (message) => ctx.logger.warn(message),
         debug: (message) => ctx.logger.debug(message),
-        signal: controller.signal,
+        signal: signals.controller.signal,
       });
-    } finally {
-      process.off('SIGINT', onSigint);
+    } catch (error) {
+      if (signals.exitCode !== undefined && isLaunchError(error) && error.code === 'INTERRUPTED') {
+        throw new LaunchError(error.code, error.message, {
+          hint: error.hint ?? '',
+          exitCode: signals.exitCode,
+        });
+      }
+      throw error;
     }
+    signalled = signals.exitCode;
+  }
+  // A signal as the launch finished: the session is whole and stays; we stop here.
+  if (signalled !== undefined) {
+    process.exitCode = signalled;
+    return;
   }
 
   await ctx.ensureWatcher();

@@ -15,6 +15,7 @@ interface LaunchFlags {
   cpus?: string;
   memory?: string;
   pids?: string;
+  disk?: string;
   network?: string;
   allow?: string[];
   env?: string[];
@@ -69,6 +70,7 @@ export const LAUNCH_OPTIONS: Array<[group: string, rows: OptionRow[]]> = [
       ['--cpus <n>', 'CPU limit (default: 2)'],
       ['--memory <size>', 'memory limit, e.g. 8g (default: 4g)'],
       ['--pids <n>', 'process limit (default: 512)'],
+      ['--disk <size>', 'workspace size limit, e.g. 20g, where the engine storage can (docs/reliability.md)'],
     ],
   ],
   [

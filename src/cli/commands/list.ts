@@ -15,7 +15,7 @@ export function registerList(program: Command): void {
       .summary('agent containers, their unpushed and uncommitted work')
       .alias('ls')
       .description('list agent containers: what each agent is doing, unpushed commits, uncommitted changes')
-      .option('--all', 'include stopped containers')
+      .option('--all', 'include stopped containers and what killed launches left behind')
       .option('-q, --quiet', 'print names only (no git checks)')
       .option('--repo <name>', 'only containers of this repo (its folder name)'),
   ).action(async (options: ListOptions) => {
@@ -31,7 +31,10 @@ export function registerList(program: Command): void {
       );
       return;
     }
-    const items = await core.listSessions({ engine }, filter);
+    const here = options.all
+      ? await (await import('../../git/host-gate.js')).commonDirOf(process.cwd())
+      : undefined;
+    const items = await core.listSessions({ engine }, { ...filter, ...(here ? { gitDirs: [here] } : {}) });
     if (items.some((s) => s.running)) await ctx.ensureWatcher();
     ctx.print(items, () => {
       if (items.length === 0)
@@ -43,9 +46,9 @@ export function registerList(program: Command): void {
           s.agent,
           s.repo,
           s.branch,
-          s.state,
+          s.launch === 'ready' || s.launch === 'leftover' ? s.state : `${s.state} (${s.launch})`,
           activityText(s),
-          formatAge(s.ageSeconds),
+          s.launch === 'leftover' ? '-' : formatAge(s.ageSeconds),
           s.ahead === null ? '-' : String(s.ahead),
           s.uncommitted === null ? '-' : s.uncommitted ? 'yes' : 'no',
         ]),

@@ -16,7 +16,7 @@ export function registerStats(program: Command): void {
     ctx.print(stats, () => {
       if (stats.length === 0) return 'no running agent containers';
       const rows = table(
-        ['NAME', 'CPU', 'MEMORY', 'PIDS', 'NET RX/TX', 'UPTIME'],
+        ['NAME', 'CPU', 'MEMORY', 'PIDS', 'WORKSPACE', 'NET RX/TX', 'UPTIME'],
         stats.map((s) => [
           s.name,
           s.measured ? `${s.cpuPercent.toFixed(1)}%` : '-',
@@ -26,6 +26,7 @@ export function registerStats(program: Command): void {
               ? `${formatBytes(s.memoryBytes)} / ${formatBytes(s.memoryLimitBytes)} (${s.memoryPercent}%)`
               : formatBytes(s.memoryBytes),
           !s.measured ? '-' : s.pidsLimit > 0 ? `${s.pids} / ${s.pidsLimit}` : String(s.pids),
+          s.workspaceBytes === null ? '-' : formatBytes(s.workspaceBytes),
           `${formatBytes(s.networkRxBytes)} / ${formatBytes(s.networkTxBytes)}`,
           formatAge(s.uptimeSeconds),
         ]),

@@ -2,6 +2,7 @@ import type { EngineEndpoint } from '../../docker/connect.js';
 import type { Engine, EngineInfo } from '../../docker/engine.js';
 import { isLaunchError, messageOf } from '../../errors.js';
 import { type EngineKind, engineKind, storageRemedy } from '../engine-profile.js';
+import { checkDataRootSpace } from './disk-check.js';
 import type { DoctorCheck, DoctorDeps } from './types.js';
 
 /** Copy-on-write drivers that share layers; anything else copies them and is slow. */
@@ -75,7 +76,11 @@ export async function checkEngine(deps: DoctorDeps): Promise<EngineCheckResult> 
     check.detail += `: API ${info.apiVersion} is older than ${MIN_API.join('.')}, which launch-agent is tested with`;
     check.remedy = 'upgrade to Docker Engine 20.10 or newer, or Podman 4 or newer';
   }
-  return { checks: [check, checkStorageDriver(info, engineKind(info, endpoint))], engine, info };
+  return {
+    checks: [check, checkStorageDriver(info, engineKind(info, endpoint)), await checkDataRootSpace(info)],
+    engine,
+    info,
+  };
 }
 
 /** Docker 20.10 and Podman 4 speak API 1.41; older engines lack what launches rely on. */

@@ -15,6 +15,7 @@ import {
   planGitDir,
   type WorkTreeEntry,
 } from '../../workspace/workspace.js';
+import { launchLabel } from './ready.js';
 
 /**
  * How the workspace gets into its volume.
@@ -173,7 +174,7 @@ export async function startBindCopy(
   const id = await engine.createContainer({
     name: `${input.forName}-copy-${randomBytes(3).toString('hex')}`,
     image: input.image,
-    labels: managedLabels('copy'),
+    labels: managedLabels('copy', launchLabel()),
     env: ['LC_ALL=C'],
     entrypoint: ['sh', '-c', COPY_SCRIPT, 'launch-agent-copy'],
     cmd: [String(copyBatch(entries.length)), git.index, ...git.copy],

@@ -6,7 +6,9 @@ import { KEEPER_CONTAINER, KEEPER_LABELS, KEEPER_MARK } from '../sessions/keeper
 import { type BindCopy, startBindCopy } from './bind-copy.js';
 import type { LaunchSteps } from './context.js';
 import type { CreatedObjects } from './created.js';
+import { diskLimit } from './disk.js';
 import type { LaunchFacts } from './facts.js';
+import { launchLabel } from './ready.js';
 
 export interface CreatedSession {
   id: string;
@@ -28,14 +30,21 @@ export async function createSession(
 ): Promise<CreatedSession> {
   const { engine } = steps.deps;
   const { plan, agent, repo } = facts;
+  const disk = await diskLimit(engine, plan.diskBytes);
   steps.progress({ step: 'create', message: `creating ${plan.name}`, state: 'start' });
   await engine.createVolume(
     plan.volume,
-    managedLabels('volume', { [Labels.agent]: agent.name, [Labels.repo]: repo.name }),
+    managedLabels('volume', {
+      [Labels.agent]: agent.name,
+      [Labels.repo]: repo.name,
+      [Labels.hostGitDir]: repo.commonDir,
+      ...launchLabel(),
+    }),
+    disk?.volume,
   );
   created.volume = plan.volume;
   const [container, helper] = await Promise.allSettled([
-    createAgentContainer(engine, facts, image, steps.deps.extraLabels),
+    createAgentContainer(engine, facts, image, steps.deps.extraLabels, disk?.container),
     facts.copy.method === 'bind'
       ? startBindCopy(
           {
@@ -78,6 +87,7 @@ function createAgentContainer(
   facts: LaunchFacts,
   image: string,
   extraLabels: Record<string, string> | undefined,
+  storageOpt: Record<string, string> | undefined,
 ): Promise<string> {
   const { plan } = facts;
   return engine.createContainer({
@@ -87,6 +97,7 @@ function createAgentContainer(
       ...plan.labels,
       [Labels.image]: image,
       ...KEEPER_LABELS,
+      ...launchLabel(),
       ...(facts.usernsMode ? { [Labels.userns]: facts.usernsMode } : {}),
       ...extraLabels,
     },
@@ -100,6 +111,9 @@ function createAgentContainer(
     nanoCpus: plan.nanoCpus,
     memoryBytes: plan.memoryBytes,
     pidsLimit: plan.pidsLimit,
+    // After an engine restart or a reboot the session comes back, unless the user stopped it.
+    restartPolicy: 'unless-stopped',
+    ...(storageOpt ? { storageOpt } : {}),
     network: plan.containerNetwork,
     dnsOptions: plan.dnsOptions,
     securityOpt: plan.securityOpt,

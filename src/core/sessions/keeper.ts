@@ -1,4 +1,4 @@
-import { HOST_KNOWN_REFS } from '../../container-paths.js';
+import { HOST_KNOWN_REFS, READY_MARK } from '../../container-paths.js';
 import type { ContainerSpec } from '../../docker/engine.js';
 import { Labels } from '../../docker/labels.js';
 import { WORKSPACE_DIR } from './vscode.js';
@@ -28,8 +28,9 @@ const SIGNAL_FILE = '$HOME/.launch-agent/activity';
  * keeps it out of protocol 1's reader (it looks for \`<nonce> \`). One tmux client per request, none
  * while no agent was ever started (the socket test is a builtin).
  */
-export const KEEPER_ACTIVITY_SH = `la_sock=\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/${TMUX_SOCKET}
-activity() {
+export const KEEPER_ACTIVITY_SH = `activity() {
+  # Found on first use, not at start: a keeper re-exec'd at the PID limit must not need a fork.
+  [ -n "$la_sock" ] || la_sock=\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/${TMUX_SOCKET}
   if [ -S "$la_sock" ] && la_t=$(tmux -L ${TMUX_SOCKET} display-message -p -t ${TMUX_SESSION} \\
     '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal} %s #{window_activity}' 2>/dev/null); then
     la_s='- 0'
@@ -54,8 +55,15 @@ activity() {
  * `rm` prints take 5 (~13 ms). POSIX sh (dash, ~1 MB), so an idle container stays as small as
  * with `sleep infinity`, which it becomes when stdin ends (no OpenStdin). Requests are served one
  * at a time: a wedged git holds up only this container, and `list` gives up on it.
+ *
+ * It must outlive PID exhaustion (a runaway build at the container's PID limit): dash exits when
+ * a fork fails, which would end the container and the agent with it. Its EXIT trap answers the
+ * request in hand with a failure (`list` shows `-`) and execs a fresh keeper: exec needs no new
+ * process. The script comes along as `$1` for that (see KEEPER_CONTAINER).
  */
 export const KEEPER_SCRIPT = `# launch-agent keeper: keeps the container up; answers \`launch-agent list\` on stdin/stdout.
+trap '[ -n "$nonce" ] && printf "${KEEPER_MARK} %s fail 254\\n" "$nonce"; exec sh -c "$1" launch-agent-keeper "$1"' EXIT
+nonce=
 ${KEEPER_ACTIVITY_SH}
 while IFS= read -r line; do
   case $line in
@@ -63,9 +71,9 @@ while IFS= read -r line; do
     '${ACTIVITY_REQUEST} '*) nonce=\${line#${ACTIVITY_REQUEST} } ask=activity ;;
     *) continue ;;
   esac
-  case $nonce in '' | *[!0-9a-z]*) continue ;; esac
+  case $nonce in '' | *[!0-9a-z]*) nonce= && continue ;; esac
   activity "$nonce"
-  [ "$ask" = status ] || continue
+  [ "$ask" = status ] || { nonce= && continue; }
   if state=$(
     exec 2>/dev/null
     cd ${WORKSPACE_DIR} || exit
@@ -76,13 +84,17 @@ while IFS= read -r line; do
     # Ahead: commits the host repo does not have (refs/launch-agent records what it has).
     ahead=$(git rev-list --count $head --branches --not --glob=${HOST_KNOWN_REFS} --) || exit
     changes=$(git --no-optional-locks status --porcelain=v2 --show-stash --no-renames) || exit
-    if [ -n "$changes" ]; then echo "$ahead 1"; else echo "$ahead 0"; fi
+    # The launch writes its ready mark last: without it the session never finished launching.
+    if [ -e ${READY_MARK.dir}/${READY_MARK.file} ]; then ready=1; else ready=0; fi
+    if [ -n "$changes" ]; then echo "$ahead 1 $ready"; else echo "$ahead 0 $ready"; fi
   ); then
     printf '${KEEPER_MARK} %s ok %s\\n' "$nonce" "$state"
   else
     printf '${KEEPER_MARK} %s fail %s\\n' "$nonce" "$?"
   fi
+  nonce=
 done
+trap - EXIT
 exec sleep infinity
 `;
 
@@ -91,7 +103,7 @@ exec sleep infinity
  * json-file capped at 2 x 1 MB (~20 000 lists a file), which `logs` reads whole and filters.
  */
 export const KEEPER_CONTAINER = {
-  cmd: ['sh', '-c', KEEPER_SCRIPT],
+  cmd: ['sh', '-c', KEEPER_SCRIPT, 'launch-agent-keeper', KEEPER_SCRIPT],
   // Stdin stays open across clients (StdinOnce off): the keeper never sees EOF while running.
   openStdin: true,
   logConfig: { type: 'json-file', config: { 'max-size': '1m', 'max-file': '2' } },
@@ -113,7 +125,10 @@ export function keeperRequest(nonce: string): string {
   return `${REQUEST} ${nonce}\n`;
 }
 
-export type KeeperReply = { ok: true; ahead: number; uncommitted: boolean } | { ok: false; exitCode: number };
+/** `ready`: the launch finished (keepers before the ready mark do not say: undefined). */
+export type KeeperReply =
+  | { ok: true; ahead: number; uncommitted: boolean; ready?: boolean }
+  | { ok: false; exitCode: number };
 
 /**
  * The reply to `nonce` in the keeper's output (other clients' replies and any other output
@@ -129,8 +144,19 @@ export function parseKeeperReply(output: string, nonce: string): KeeperReply | u
     .slice(start + KEEPER_MARK.length + nonce.length + 2, end)
     .trim()
     .split(' ');
-  if (status === 'ok' && rest.length === 2 && /^\d+$/.test(rest[0]!) && /^[01]$/.test(rest[1]!)) {
-    return { ok: true, ahead: Number(rest[0]), uncommitted: rest[1] === '1' };
+  const flag = (word: string | undefined) => word !== undefined && /^[01]$/.test(word);
+  if (
+    status === 'ok' &&
+    (rest.length === 2 || (rest.length === 3 && flag(rest[2]))) &&
+    /^\d+$/.test(rest[0]!) &&
+    flag(rest[1])
+  ) {
+    return {
+      ok: true,
+      ahead: Number(rest[0]),
+      uncommitted: rest[1] === '1',
+      ...(rest.length === 3 ? { ready: rest[2] === '1' } : {}),
+    };
   }
   return { ok: false, exitCode: status === 'fail' && /^\d+$/.test(rest[0] ?? '') ? Number(rest[0]) : -1 };
 }

@@ -3,6 +3,7 @@ import { HELPER_KINDS, Labels, managedLabels } from '../../docker/labels.js';
 import { LaunchError, messageOf } from '../../errors.js';
 import { dropSessionRefs } from '../../git/host-gate.js';
 import { removeEgress, strayEgress } from '../network/objects.js';
+import { findLeftovers, type Leftover, type LeftoverState, removeLeftovers } from './leftovers.js';
 import {
   matchSession,
   SESSION_FILTER,
@@ -15,9 +16,12 @@ import { isClean, type WorkState, workStateOfRunning, workStateOfStopped } from 
 
 export interface RemovedSession {
   name: string;
+  /** The container's id; empty for a leftover without one. */
   id: string;
   /** The workspace volume removed with it, if any. */
   volume: string | null;
+  /** What it was, when it was what a killed launch left behind (see leftovers.ts). */
+  leftover?: LeftoverState;
 }
 
 export interface CheckedSession {
@@ -52,6 +56,14 @@ export function describeLoss(checked: CheckedSession, limit = 20): string {
     lines.push(`  ${plural(state.unpushed.length, 'commit')} not in the host repo:`);
     lines.push(...clip(state.unpushed, limit).map((l) => `    ${l}`));
   }
+  if (state && state.tagged.length > 0) {
+    lines.push(`  ${plural(state.tagged.length, 'commit')} only tags reach (the host fetches no tags):`);
+    lines.push(...clip(state.tagged, limit).map((l) => `    ${l}`));
+  }
+  if (state && state.otherRefs.length > 0) {
+    lines.push(`  ${plural(state.otherRefs.length, 'commit')} only other refs reach:`);
+    lines.push(...clip(state.otherRefs, limit).map((l) => `    ${l}`));
+  }
   if (state && state.uncommitted.length > 0) {
     lines.push(`  ${plural(state.uncommitted.length, 'uncommitted change')}:`);
     lines.push(...clip(state.uncommitted, limit).map((l) => `    ${l}`));
@@ -66,13 +78,31 @@ export function describeLoss(checked: CheckedSession, limit = 20): string {
 export async function removeSessions(
   engine: Engine,
   names: string[],
-  options: { force?: boolean } = {},
+  /** `gitDirs`: repos to look in for refs a killed launch left (the current one). */
+  options: { force?: boolean; gitDirs?: string[] } = {},
 ): Promise<RemovedSession[]> {
-  const all = sortSessions(
-    (await engine.listContainers({ all: true, labels: SESSION_FILTER })).map(toSession),
+  const [all, leftovers] = await Promise.all([
+    engine.listContainers({ all: true, labels: SESSION_FILTER }).then((l) => sortSessions(l.map(toSession))),
+    findLeftovers(
+      { engine },
+      {
+        ...(options.gitDirs ? { gitDirs: options.gitDirs } : {}),
+        only: (name) => names.some((n) => name.startsWith(n)),
+      },
+    ),
+  ]);
+  // A name with only leftovers (a volume, host refs) is theirs; an unfinished launch holds no work.
+  const exact = leftovers.filter((l) => !l.container && names.includes(l.name));
+  const unfinished = new Map(leftovers.filter((l) => l.state === 'unfinished').map((l) => [l.container!, l]));
+  const matched = unique(
+    names.filter((n) => !exact.some((l) => l.name === n)).map((n) => matchSession(all, n)),
   );
-  const sessions = unique(names.map((n) => matchSession(all, n)));
-  if (!options.force) {
+  const sessions = matched.filter((s) => !unfinished.has(s.id));
+  const gone: Leftover[] = [
+    ...exact,
+    ...matched.filter((s) => unfinished.has(s.id)).map((s) => unfinished.get(s.id)!),
+  ];
+  if (!options.force && sessions.length > 0) {
     // What was pushed but not fetched yet lands now, so it does not count as lost.
     await syncBeforeRemoval(engine, sessions, all);
     const checked = await Promise.all(sessions.map((s) => checkSession(engine, s)));
@@ -89,7 +119,12 @@ export async function removeSessions(
       );
     }
   }
-  return removeChecked(engine, sessions);
+  await removeLeftovers(engine, gone);
+  return [...(await removeChecked(engine, sessions)), ...gone.map(asRemoved)];
+}
+
+function asRemoved(l: Leftover): RemovedSession {
+  return { name: l.name, id: l.container ?? '', volume: l.volume ?? null, leftover: l.state };
 }
 
 const STOPPED_STATES = new Set(['exited', 'created', 'dead']);
@@ -101,16 +136,28 @@ export interface PruneResult {
   kept: Array<ReturnType<typeof lossDetails>>;
   /** Sessions whose egress proxy and network outlived their container (a launcher killed outright). */
   strayEgress: string[];
+  /** What killed launches left (removed with `yes`): see leftovers.ts. */
+  leftovers: Leftover[];
 }
 
 /** `prune`: stopped containers (of one repo) whose work is all in the host repo; without `yes` it only lists. */
 export async function pruneSessions(
   engine: Engine,
-  options: { yes?: boolean; repo?: string } = {},
+  options: { yes?: boolean; repo?: string; gitDirs?: string[] } = {},
 ): Promise<PruneResult> {
-  const all = (await engine.listContainers({ all: true, labels: sessionFilter(options) })).map(toSession);
+  const [all, leftovers] = await Promise.all([
+    engine.listContainers({ all: true, labels: sessionFilter(options) }).then((l) => l.map(toSession)),
+    findLeftovers(
+      { engine },
+      {
+        ...(options.repo ? { repo: options.repo } : {}),
+        ...(options.gitDirs ? { gitDirs: options.gitDirs } : {}),
+      },
+    ),
+  ]);
+  const unfinished = new Set(leftovers.map((l) => l.container).filter(Boolean));
   // Paused containers are not stopped: prune leaves them alone.
-  const stopped = sortSessions(all.filter((s) => STOPPED_STATES.has(s.state)));
+  const stopped = sortSessions(all.filter((s) => STOPPED_STATES.has(s.state) && !unfinished.has(s.id)));
   const checked = await mapLimit(stopped, 3, (s) => checkSession(engine, s));
   const clean = checked.filter(isSafeToRemove).map((c) => c.session);
   const kept = checked.filter((c) => !isSafeToRemove(c)).map(lossDetails);
@@ -121,10 +168,18 @@ export async function pruneSessions(
       removed: false,
       kept,
       strayEgress: stray,
+      leftovers,
     };
   }
   for (const session of stray) await removeEgress(engine, session);
-  return { removable: await removeChecked(engine, clean), removed: true, kept, strayEgress: stray };
+  await removeLeftovers(engine, leftovers);
+  return {
+    removable: await removeChecked(engine, clean),
+    removed: true,
+    kept,
+    strayEgress: stray,
+    leftovers,
+  };
 }
 
 async function removeChecked(engine: Engine, sessions: Session[]): Promise<RemovedSession[]> {
@@ -169,6 +224,8 @@ function lossDetails(c: CheckedSession) {
   return {
     name: c.session.name,
     unpushed: c.state?.unpushed ?? null,
+    tagged: c.state?.tagged ?? null,
+    otherRefs: c.state?.otherRefs ?? null,
     uncommitted: c.state?.uncommitted ?? null,
     error: c.error ?? null,
   };

@@ -16,11 +16,23 @@ import { WORKSPACE_DIR } from './vscode.js';
 export interface WorkState {
   /** `<short sha> <subject>`, newest first: HEAD and every local branch, not yet in the host repo. */
   unpushed: string[];
+  /** `<short sha> <subject> (tag: NAME)`: commits only tags reach (the host fetches no tags). */
+  tagged: string[];
+  /** `<short sha> <subject> (REF)`: commits only other refs reach (notes, refs/original, ...). */
+  otherRefs: string[];
   /** `git status --porcelain` lines (untracked files included, ignored files not), then stashes. */
   uncommitted: string[];
 }
 
 const MARK = '@@launch-agent-status@@';
+const TAGS_MARK = '@@launch-agent-tags@@';
+const OTHER_MARK = '@@launch-agent-other-refs@@';
+
+/** Every ref but branches, tags, remote-tracking refs (they live elsewhere), the stash and ours. */
+const OTHER_REFS = ['refs/heads/*', 'refs/tags/*', 'refs/remotes/*', 'refs/stash', `${HOST_KNOWN_REFS}/*`]
+  .map((ref) => `--exclude='${ref}'`)
+  .concat('--all')
+  .join(' ');
 
 /**
  * One exec answers both questions. `--branches` so work on a side branch counts too; with an
@@ -34,6 +46,11 @@ export const WORK_STATE_SCRIPT = [
   // What the host repo has (written by the launch and each landing); before the gate, `local/*`.
   `if [ -d .git/${HOST_KNOWN_REFS} ]; then known=--glob=${HOST_KNOWN_REFS}; else known=--remotes=local; fi`,
   'git log --no-color --no-decorate --format="%h %s" $head --branches --not $known --',
+  // Tags and other refs the host never fetches: what only they reach is lost with the workspace.
+  `echo ${TAGS_MARK}`,
+  'git log --no-color --decorate-refs=refs/tags/ --format="%h %s%d" --tags --not $head --branches $known --',
+  `echo ${OTHER_MARK}`,
+  `git log --no-color --decorate-refs=refs/ --decorate-refs-exclude=refs/heads/ --decorate-refs-exclude=refs/tags/ --format="%h %s%d" ${OTHER_REFS} --not $head --branches --tags $known --`,
   `echo ${MARK}`,
   'git --no-optional-locks status --porcelain --no-renames',
   // Stashed work is uncommitted work too: `stash@{0}: WIP on ...` lines.
@@ -44,11 +61,33 @@ export function parseWorkState(stdout: string): WorkState {
   const at = stdout.indexOf(MARK);
   if (at < 0) throw new Error('git status output is incomplete');
   const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
-  return { unpushed: lines(stdout.slice(0, at)), uncommitted: lines(stdout.slice(at + MARK.length)) };
+  const refs = stdout.slice(0, at);
+  const tags = refs.indexOf(TAGS_MARK);
+  const other = refs.indexOf(OTHER_MARK);
+  // Output of an older script (no tag sections): everything before MARK is unpushed.
+  if (tags < 0 || other < tags) {
+    return {
+      unpushed: lines(refs),
+      tagged: [],
+      otherRefs: [],
+      uncommitted: lines(stdout.slice(at + MARK.length)),
+    };
+  }
+  return {
+    unpushed: lines(refs.slice(0, tags)),
+    tagged: lines(refs.slice(tags + TAGS_MARK.length, other)),
+    otherRefs: lines(refs.slice(other + OTHER_MARK.length)),
+    uncommitted: lines(stdout.slice(at + MARK.length)),
+  };
 }
 
 export function isClean(state: WorkState): boolean {
-  return state.unpushed.length === 0 && state.uncommitted.length === 0;
+  return (
+    state.unpushed.length === 0 &&
+    state.tagged.length === 0 &&
+    state.otherRefs.length === 0 &&
+    state.uncommitted.length === 0
+  );
 }
 
 /** Runs the status script in a running container, as its own (agent) user. */
@@ -77,6 +116,8 @@ export interface WorkSummary {
   uncommitted: boolean;
   /** The agent's terminal, from keepers of protocol 2 (printed before the status line). */
   activity?: ActivityFacts;
+  /** The launch wrote its ready mark (undefined: the keeper does not say). */
+  ready?: boolean;
 }
 
 /**
@@ -116,7 +157,12 @@ async function askKeeper(engine: Engine, id: string, signal: AbortSignal): Promi
     throw new LaunchError('COMMAND_FAILED', `git in the container failed (exit ${reply?.exitCode ?? -1})`);
   }
   const activity = parseActivityFacts(output, nonce);
-  return { ahead: reply.ahead, uncommitted: reply.uncommitted, ...(activity ? { activity } : {}) };
+  return {
+    ahead: reply.ahead,
+    uncommitted: reply.uncommitted,
+    ...(activity ? { activity } : {}),
+    ...(reply.ready === undefined ? {} : { ready: reply.ready }),
+  };
 }
 
 /**

@@ -150,6 +150,7 @@ describe('runDoctor', () => {
     expect(report.checks.map((c) => c.name)).toEqual([
       'engine',
       'storage-driver',
+      'disk',
       'launch-path',
       'git',
       'secrets-file',
@@ -159,7 +160,7 @@ describe('runDoctor', () => {
       'login.gemini',
       'code',
     ]);
-    expect(report.summary).toEqual({ ok: 7, warn: 3, fail: 0 });
+    expect(report.summary).toEqual({ ok: 8, warn: 3, fail: 0 });
     expect(report.ok).toBe(true);
     for (const check of report.checks) {
       if (check.status !== 'ok') expect(check.remedy, check.name).toMatch(/\S/);
@@ -370,9 +371,10 @@ describe('images check', () => {
       facts: { present: false, upToDate: false },
     });
     // Images come right after the engine checks.
-    expect(report.checks.map((c) => c.name).slice(0, 5)).toEqual([
+    expect(report.checks.map((c) => c.name).slice(0, 6)).toEqual([
       'engine',
       'storage-driver',
+      'disk',
       'image.launch-agent/base',
       'image.launch-agent/agents',
       'image.launch-agent/claude',
@@ -751,7 +753,12 @@ describe('network MTU check', () => {
       remedy: 'set "mtu": 1400 in /etc/docker/daemon.json and restart the engine',
       facts: { bridgeMtu: 1500, hostInterface: 'eth0', hostMtu: 1400 },
     });
-    expect(report.checks.map((c) => c.name).slice(0, 3)).toEqual(['engine', 'storage-driver', 'network-mtu']);
+    expect(report.checks.map((c) => c.name).slice(0, 4)).toEqual([
+      'engine',
+      'storage-driver',
+      'disk',
+      'network-mtu',
+    ]);
   });
 
   it('passes when the engine was configured with the link MTU', async () => {

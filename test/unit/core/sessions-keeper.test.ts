@@ -70,7 +70,7 @@ describe('withoutKeeperLines', () => {
 describe('the keeper container', () => {
   it('keeps stdin open for clients and caps the log its replies go to', () => {
     expect(KEEPER_CONTAINER).toMatchObject({
-      cmd: ['sh', '-c', KEEPER_SCRIPT],
+      cmd: ['sh', '-c', KEEPER_SCRIPT, 'launch-agent-keeper', KEEPER_SCRIPT],
       openStdin: true,
       logConfig: { type: 'json-file', config: { 'max-size': '1m', 'max-file': '2' } },
     });
@@ -85,5 +85,27 @@ describe('the keeper container', () => {
     expect(KEEPER_SCRIPT).toContain('git --no-optional-locks status --porcelain=v2 --show-stash');
     // Stays up when stdin ends (a container made without OpenStdin).
     expect(KEEPER_SCRIPT.trimEnd().endsWith('exec sleep infinity')).toBe(true);
+  });
+});
+
+describe('the keeper reply: ready mark', () => {
+  it('reads the third word as the ready mark; older keepers do not say', async () => {
+    const { parseKeeperReply, KEEPER_MARK: mark } = await import('../../../src/core/sessions/keeper.js');
+    expect(parseKeeperReply(`${mark} n1 ok 2 1 0\n`, 'n1')).toEqual({
+      ok: true,
+      ahead: 2,
+      uncommitted: true,
+      ready: false,
+    });
+    expect(parseKeeperReply(`${mark} n1 ok 0 0 1\n`, 'n1')).toEqual({
+      ok: true,
+      ahead: 0,
+      uncommitted: false,
+      ready: true,
+    });
+    expect(parseKeeperReply(`${mark} n1 ok 3 0\n`, 'n1')).toEqual({ ok: true, ahead: 3, uncommitted: false });
+    expect(parseKeeperReply(`${mark} n1 ok 3 0 7\n`, 'n1')).toEqual({ ok: false, exitCode: -1 });
+    // The keeper's EXIT trap (a fork failed at the PID limit) answers the request in hand.
+    expect(parseKeeperReply(`${mark} n1 fail 254\n`, 'n1')).toEqual({ ok: false, exitCode: 254 });
   });
 });

@@ -18,7 +18,14 @@ describe('removeSessions', () => {
     expect(e.hint).toContain('--force');
     expect(e.details).toEqual({
       containers: [
-        { name: 'claude-app', unpushed: ['abc1234 add login', 'def5678 wip'], uncommitted: [], error: null },
+        {
+          name: 'claude-app',
+          unpushed: ['abc1234 add login', 'def5678 wip'],
+          tagged: [],
+          otherRefs: [],
+          uncommitted: [],
+          error: null,
+        },
       ],
     });
     expect(engine.removedContainers).toEqual([]);
@@ -103,7 +110,7 @@ describe('pruneSessions', () => {
     expect(result.removed).toBe(false);
     expect(result.removable.map((r) => r.name)).toEqual(['stopped-clean']);
     expect(result.kept).toEqual([
-      { name: 'stopped-dirty', unpushed: ['abc x'], uncommitted: [], error: null },
+      { name: 'stopped-dirty', unpushed: ['abc x'], tagged: [], otherRefs: [], uncommitted: [], error: null },
     ]);
     expect(engine.removedContainers.filter((id) => !id.includes('-check-'))).toEqual([]);
   });
@@ -135,7 +142,10 @@ describe('pruneSessions --repo', () => {
 describe('describeLoss', () => {
   it('clips long lists', () => {
     const unpushed = Array.from({ length: 25 }, (_, i) => `c${i} msg`);
-    const text = describeLoss({ session: { name: 'a' } as never, state: { unpushed, uncommitted: [] } }, 20);
+    const text = describeLoss(
+      { session: { name: 'a' } as never, state: { unpushed, tagged: [], otherRefs: [], uncommitted: [] } },
+      20,
+    );
     expect(text).toContain('25 commits not in the host repo');
     expect(text).toContain('... and 5 more');
     expect(text).not.toContain('c24 msg');

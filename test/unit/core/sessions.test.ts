@@ -74,7 +74,7 @@ describe('parseWorkState', () => {
 
   it('is clean when both parts are empty', () => {
     const state = parseWorkState('@@launch-agent-status@@\n');
-    expect(state).toEqual({ unpushed: [], uncommitted: [] });
+    expect(state).toEqual({ unpushed: [], tagged: [], otherRefs: [], uncommitted: [] });
     expect(isClean(state)).toBe(true);
   });
 
@@ -263,3 +263,19 @@ function catchError(fn: () => unknown): LaunchError {
   }
   throw new Error('expected a LaunchError');
 }
+
+describe('parseWorkState: tags and other refs', () => {
+  it('splits commits only tags or other refs reach from unpushed ones', async () => {
+    const { parseWorkState, isClean } = await import('../../../src/core/sessions/work-state.js');
+    const state = parseWorkState(
+      'abc1 on a branch\n@@launch-agent-tags@@\ndef2 release (tag: v1)\n@@launch-agent-other-refs@@\n0123 note (refs/notes/commits)\n@@launch-agent-status@@\n',
+    );
+    expect(state).toEqual({
+      unpushed: ['abc1 on a branch'],
+      tagged: ['def2 release (tag: v1)'],
+      otherRefs: ['0123 note (refs/notes/commits)'],
+      uncommitted: [],
+    });
+    expect(isClean({ ...state, unpushed: [], otherRefs: [] })).toBe(false);
+  });
+});
