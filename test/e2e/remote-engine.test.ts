@@ -137,12 +137,19 @@ describe('a launch on an engine elsewhere', () => {
     }
   });
 
-  it('after the engine restarts, the session is stopped and start brings it back with its logins', async () => {
+  it('after the engine restarts, the session is running again (restart policy) and start delivers its logins again', async () => {
     await engine.restart();
-    const listed = await cli('list', '--all', '--json');
-    expect(
-      parseJson<Array<{ name: string; state: string }>>(listed).find((s) => s.name === launched.name)?.state,
-    ).toBe('exited');
+    let state: string | undefined;
+    for (let i = 0; i < 60 && state !== 'running'; i++) {
+      const listed = await cli('list', '--all', '--json');
+      state = parseJson<Array<{ name: string; state: string }>>(listed).find(
+        (s) => s.name === launched.name,
+      )?.state;
+      if (state !== 'running') await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(state).toBe('running');
+    // Its tmpfs came back empty: nothing of the logins was kept on the engine's disk.
+    expect(await inSession('ls -A /run/launch-agent | wc -l')).toBe('0');
     const start = await cli('start', launched.name);
     expect(start.code, start.stderr).toBe(0);
     expect(await inSession('echo "$CLAUDE_CODE_OAUTH_TOKEN"; cat ~/.claude/.credentials.json')).toBe(

@@ -33,7 +33,8 @@ interface LaunchFlags {
   dryRun?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+// No default on the option (it would show in --help): the first use starts the list.
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** `values`: what TAB offers for the option's value. */
 type OptionRow = [flags: string, description: string, extra?: { repeatable?: true; values?: string[] }];

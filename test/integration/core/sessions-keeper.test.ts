@@ -84,11 +84,11 @@ describe('the keeper in a real container, asked over attach', () => {
   });
 
   it('answers with what git reports, walking HEAD only when it is detached', async () => {
-    expect(await summary()).toEqual({ ahead: 0, uncommitted: false, activity: NO_SESSION });
+    expect(await summary()).toEqual({ ahead: 0, uncommitted: false, activity: NO_SESSION, ready: false });
     await sh('echo 3 > /tmp/ahead; echo "? new.txt" > /tmp/changes');
-    expect(await summary()).toEqual({ ahead: 3, uncommitted: true, activity: NO_SESSION });
+    expect(await summary()).toEqual({ ahead: 3, uncommitted: true, activity: NO_SESSION, ready: false });
     await sh('echo 0123456789abcdef0123456789abcdef01234567 > /workspace/.git/HEAD; : > /tmp/changes');
-    expect(await summary()).toEqual({ ahead: 3, uncommitted: false, activity: NO_SESSION });
+    expect(await summary()).toEqual({ ahead: 3, uncommitted: false, activity: NO_SESSION, ready: false });
     const args = (await sh('cat /tmp/git-args')).trim().split('\n');
     expect(args.slice(0, 2)).toEqual([
       'rev-list --count --branches --not --glob=refs/launch-agent --',
@@ -116,7 +116,7 @@ describe('the keeper in a real container, asked over attach', () => {
     for (const nonce of nonces) expect(log).toContain(`${KEEPER_MARK} ${nonce} ok 3 0\n`);
     expect(log).not.toContain('BAD');
     // Every client detached; stdin stays open, so the keeper still answers.
-    expect(await summary()).toEqual({ ahead: 3, uncommitted: false, activity: NO_SESSION });
+    expect(await summary()).toEqual({ ahead: 3, uncommitted: false, activity: NO_SESSION, ready: false });
   });
 
   it('reports a failing git as a failure, never as clean', async () => {
@@ -136,7 +136,7 @@ describe('the keeper in a real container, asked over attach', () => {
     await expect(summary(300)).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(2000);
     await sh('rm /tmp/wedge');
-    expect(await summary()).toEqual({ ahead: 3, uncommitted: false, activity: NO_SESSION });
+    expect(await summary()).toEqual({ ahead: 3, uncommitted: false, activity: NO_SESSION, ready: false });
   });
 
   it("keeps its replies out of the container's logs, and counts --tail without them", async () => {
