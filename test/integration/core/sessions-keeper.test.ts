@@ -110,10 +110,15 @@ describe('the keeper in a real container, asked over attach', () => {
       ),
     );
     outputs.forEach((out, i) => {
-      expect(parseKeeperReply(out, nonces[i]!)).toEqual({ ok: true, ahead: 3, uncommitted: false });
+      expect(parseKeeperReply(out, nonces[i]!)).toEqual({
+        ok: true,
+        ahead: 3,
+        uncommitted: false,
+        ready: false,
+      });
     });
     const log = execFileSync('docker', ['logs', id], { encoding: 'utf8' });
-    for (const nonce of nonces) expect(log).toContain(`${KEEPER_MARK} ${nonce} ok 3 0\n`);
+    for (const nonce of nonces) expect(log).toMatch(new RegExp(`${KEEPER_MARK} ${nonce} ok 3 0( [01])?\n`));
     expect(log).not.toContain('BAD');
     // Every client detached; stdin stays open, so the keeper still answers.
     expect(await summary()).toEqual({ ahead: 3, uncommitted: false, activity: NO_SESSION, ready: false });
