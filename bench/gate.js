@@ -45,6 +45,8 @@ try {
   const cached = await ensureRepo(spec, config.cacheDir, log);
   const repo = path.join(scratch, 'medium');
   await cp(cached.dir, repo, { recursive: true });
+  // The copy has new inodes and times: refresh its index once, as a repo in use would have it.
+  await run('git', ['-C', repo, 'update-index', '-q', '--refresh'], { allowFailure: true });
   const workTree = du(repo, '.git');
   const gitDir = du(path.join(repo, '.git'));
   log(`medium repo: work tree ${mb(workTree)}, .git ${mb(gitDir)}`);
