@@ -107,6 +107,27 @@ describe('launch --dry-run', () => {
     );
   });
 
+  it('takes repeatable flags more than once (-e, --allow)', async () => {
+    const result = await dry(
+      fixture.repo,
+      {},
+      '-e',
+      'FIRST=1',
+      '-e',
+      'SECOND=2',
+      '--network',
+      'allowlist',
+      '--allow',
+      'a.example.io',
+      '--allow',
+      'b.example.io',
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const plan = parseJson<DryRunPlan & { allow?: Array<{ host: string }> }>(result);
+    expect(plan.env).toEqual(expect.arrayContaining(['FIRST', 'SECOND']));
+    expect(plan.allow?.map((a) => a.host)).toEqual(expect.arrayContaining(['a.example.io', 'b.example.io']));
+  });
+
   it('refuses a URL (it would clone) and needs nothing else', async () => {
     const url = await dry('https://example.com/acme/demo.git');
     expect(url.code).toBe(2);
