@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   chmod,
   chown,
@@ -15,6 +14,7 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../util/process.js';
 
 /**
  * Host-side git for the way back: the session's refs in the host repo, and the fetch from a
@@ -251,21 +251,6 @@ export async function withRepoLock<T>(commonDir: string, fn: () => Promise<T>): 
     return await fn();
   } finally {
     await rm(lock, { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  // Killed but not reaped yet (PID 1 of a container may never reap it).
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
   }
 }
 

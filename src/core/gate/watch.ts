@@ -8,6 +8,7 @@ import type { HostFacts } from '../../config/paths.js';
 import type { Engine } from '../../docker/engine.js';
 import { messageOf } from '../../errors.js';
 import { packagePath } from '../../util/package-root.js';
+import { processAlive } from '../../util/process.js';
 import { PUSHED_LINE } from '../../workspace/gate.js';
 import { KEEPER_MARK } from '../sessions/keeper.js';
 import type { Session } from '../sessions/resolve.js';
@@ -190,22 +191,7 @@ function runningWatcher(pidFile: string): { pid: number; stamp: string } | undef
   } catch {
     return undefined;
   }
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
-  }
-  return zombie(pid) ? undefined : { pid, stamp };
-}
-
-/** A killed process nobody reaped yet (PID 1 of a container may never reap it) answers kill 0. */
-function zombie(pid: number): boolean {
-  try {
-    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
+  return processAlive(pid) ? { pid, stamp } : undefined;
 }
 
 function alive(pidFile: string): boolean {
